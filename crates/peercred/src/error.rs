@@ -1,0 +1,122 @@
+use std::fmt;
+use std::io;
+
+/// Why peercred gave no answer. Every variant has one errno ([`Error::errno`]),
+/// which the C ABI returns negated and the bindings raise as the OS error of
+/// their language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// `EBADF`: not an open descriptor (closed, negative, or opened with `O_PATH`).
+    BadDescriptor,
+    /// `ENOTSOCK`: the descriptor is open but is not a socket (a pipe, a file, `/dev/null`).
+    NotASocket,
+    /// `EAFNOSUPPORT`: a socket of another family (TCP, UDP, netlink…); only
+    /// `AF_UNIX` sockets carry peer credentials.
+    NotUnixSocket,
+    /// `ENOTCONN`: an `AF_UNIX` socket with no connected peer; the reason says which kind.
+    NotConnected(NotConnected),
+    /// `ENOPROTOOPT`: the running kernel lacks the socket option (`SO_PEERPIDFD`
+    /// needs Linux 6.5). peercred never falls back to a racy substitute.
+    Unsupported(&'static str),
+    /// `ESRCH`: the peer process has exited, so nothing can be said about it any more.
+    PeerExited,
+    /// `EREMOTE`: the peer's pid is not visible in the caller's PID namespace, so
+    /// `/proc` cannot describe it from here.
+    PidNotVisible,
+    /// Any other errno the kernel returned, passed through.
+    Os(i32),
+}
+
+/// Which kind of unconnected `AF_UNIX` socket was handed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NotConnected {
+    /// Never connected, or only bound.
+    Unconnected,
+    /// A listening socket: its `SO_PEERCRED` names the listener itself.
+    Listening,
+    /// A datagram socket after `connect()`: it has no peer credentials.
+    Datagram,
+}
+
+impl Error {
+    /// The errno this error stands for (positive, as in `errno.h`).
+    ///
+    /// ```
+    /// assert_eq!(peercred::Error::NotUnixSocket.errno(), libc::EAFNOSUPPORT);
+    /// ```
+    pub fn errno(&self) -> i32 {
+        match self {
+            Error::BadDescriptor => libc::EBADF,
+            Error::NotASocket => libc::ENOTSOCK,
+            Error::NotUnixSocket => libc::EAFNOSUPPORT,
+            Error::NotConnected(_) => libc::ENOTCONN,
+            Error::Unsupported(_) => libc::ENOPROTOOPT,
+            Error::PeerExited => libc::ESRCH,
+            Error::PidNotVisible => libc::EREMOTE,
+            Error::Os(errno) => *errno,
+        }
+    }
+
+    /// The error for an errno from a system call on the socket descriptor.
+    pub(crate) fn from_socket_errno(errno: i32) -> Error {
+        match errno {
+            libc::EBADF => Error::BadDescriptor,
+            libc::ENOTSOCK => Error::NotASocket,
+            other => Error::Os(other),
+        }
+    }
+
+    pub(crate) fn last_os_error() -> Error {
+        Error::Os(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::BadDescriptor => f.write_str(
+                "bad file descriptor: it is closed, negative or opened with O_PATH; \
+                 pass the descriptor of a connected Unix domain socket",
+            ),
+            Error::NotASocket => f.write_str(
+                "not a socket: pass the descriptor of a connected Unix domain socket",
+            ),
+            Error::NotUnixSocket => f.write_str(
+                "not a Unix domain socket: only AF_UNIX sockets carry peer credentials",
+            ),
+            Error::NotConnected(NotConnected::Unconnected) => f.write_str(
+                "socket is not connected: there is no peer to describe",
+            ),
+            Error::NotConnected(NotConnected::Listening) => f.write_str(
+                "listening socket: read the accepted connection",
+            ),
+            Error::NotConnected(NotConnected::Datagram) => f.write_str(
+                "datagram socket has no connected peer: credentials travel per message \
+                 (SCM_CREDENTIALS)",
+            ),
+            Error::Unsupported(what) => {
+                write!(f, "not supported by this kernel: {what}")
+            }
+            Error::PeerExited => f.write_str(
+                "peer exited: the process that connected is gone, so nothing more can be said about it",
+            ),
+            Error::PidNotVisible => f.write_str(
+                "peer is outside this PID namespace: its pid is not visible from here",
+            ),
+            Error::Os(errno) => io::Error::from_raw_os_error(*errno).fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Error> for io::Error {
+    fn from(err: Error) -> io::Error {
+        match err {
+            Error::Os(errno) => io::Error::from_raw_os_error(errno),
+            other => io::Error::new(io::Error::from_raw_os_error(other.errno()).kind(), other),
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The peer's supplementary groups, security label and pidfd.
+//!
+//! Each first applies [`crate::read`]'s checks, so a socket without a peer, or a
+//! listening socket, fails the same way here as there.
+
+use std::os::fd::{AsFd, FromRawFd, OwnedFd};
+
+use crate::cred::read_fd;
+use crate::{fault, sockopt, Error};
+
+/// The peer's supplementary group ids, as recorded at connect time (`SO_PEERGROUPS`).
+///
+/// This is the kernel's list verbatim: the primary gid ([`crate::PeerCred::gid`])
+/// is **not** added, and appears only if the peer itself listed it (as login
+/// sessions usually do). To test membership in a group, check both.
+///
+/// ```
+/// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+/// let groups = peercred::groups(&a)?;
+/// let mut own = vec![0; 256];
+/// let n = unsafe { libc::getgroups(256, own.as_mut_ptr()) };
+/// own.truncate(n as usize);
+/// own.sort();
+/// let mut sorted = groups.clone();
+/// sorted.sort();
+/// assert_eq!(sorted, own);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn groups(socket: &impl AsFd) -> Result<Vec<libc::gid_t>, Error> {
+    fault::maybe_panic();
+    let fd = socket.as_fd();
+    read_fd(fd)?;
+    let mut groups: Vec<libc::gid_t> = vec![0; 32];
+    loop {
+        let buf = gid_bytes(&mut groups);
+        match sockopt::get_bytes(fd, libc::SO_PEERGROUPS, buf) {
+            Ok(len) => {
+                groups.truncate(len / std::mem::size_of::<libc::gid_t>());
+                return Ok(groups);
+            }
+            // The kernel reports the size it needs; grow to it and ask again.
+            Err((libc::ERANGE, needed)) => {
+                let needed = needed.div_ceil(std::mem::size_of::<libc::gid_t>());
+                groups.resize(needed.max(groups.len() * 2), 0);
+            }
+            Err((errno, _)) => return Err(Error::from_socket_errno(errno)),
+        }
+    }
+}
+
+/// The peer's security label (`SO_PEERSEC`), such as an SELinux context or an
+/// AppArmor profile, without the trailing NUL; `None` when no labelling LSM is
+/// loaded (the kernel's `ENOPROTOOPT`).
+///
+/// ```
+/// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+/// let label = peercred::security_label(&a)?;
+/// println!("{}", label.as_deref().unwrap_or("(no labelling LSM)"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn security_label(socket: &impl AsFd) -> Result<Option<String>, Error> {
+    fault::maybe_panic();
+    let fd = socket.as_fd();
+    read_fd(fd)?;
+    let mut buf = vec![0u8; 256];
+    loop {
+        match sockopt::get_bytes(fd, libc::SO_PEERSEC, &mut buf) {
+            Ok(len) => {
+                buf.truncate(len.min(buf.len()));
+                while buf.last() == Some(&0) {
+                    buf.pop();
+                }
+                // Labels are ASCII in every LSM; anything else is not silently rewritten.
+                return String::from_utf8(buf).map(Some).map_err(|_| Error::Os(libc::EILSEQ));
+            }
+            Err((libc::ERANGE, needed)) => buf.resize(needed.max(buf.len() * 2), 0),
+            Err((libc::ENOPROTOOPT, _)) => return Ok(None),
+            Err((errno, _)) => return Err(Error::from_socket_errno(errno)),
+        }
+    }
+}
+
+/// A pidfd for the peer process (`SO_PEERPIDFD`, Linux 6.5 and later): it names the
+/// process that connected and never another process that later reuses its pid.
+///
+/// The descriptor is close-on-exec and owned by the caller. Errors beyond
+/// [`crate::read`]'s: [`Error::Unsupported`] on kernels without `SO_PEERPIDFD`
+/// (never a silent fallback to the racy `pidfd_open(pid)`), and
+/// [`Error::PeerExited`] when the peer has been reaped: older kernels (6.5-6.15)
+/// refuse with `EINVAL`, newer ones hand out a pidfd of a reaped process, and
+/// both surface as this error. A peer that exited but is not yet reaped (a
+/// zombie) still gets a pidfd; [`crate::PeerProcess::is_alive`] says it is dead.
+///
+/// ```
+/// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+/// match peercred::pidfd(&a) {
+///     Ok(fd) => drop(fd),
+///     Err(peercred::Error::Unsupported(_)) => {} // kernel older than 6.5
+///     Err(e) => return Err(e.into()),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn pidfd(socket: &impl AsFd) -> Result<OwnedFd, Error> {
+    fault::maybe_panic();
+    let fd = socket.as_fd();
+    read_fd(fd)?;
+    // optlen must be exactly sizeof(int): with a shorter buffer the kernel would
+    // install a descriptor whose number it never reports, leaking it.
+    let pidfd = match sockopt::get_int(fd, libc::SO_PEERPIDFD) {
+        // SAFETY: the kernel just installed this descriptor for us; we own it.
+        Ok(raw) => unsafe { OwnedFd::from_raw_fd(raw) },
+        Err(Error::Os(libc::ENOPROTOOPT)) => {
+            return Err(Error::Unsupported("SO_PEERPIDFD needs Linux 6.5 or later"))
+        }
+        Err(Error::Os(libc::EINVAL)) | Err(Error::Os(libc::ESRCH)) => return Err(Error::PeerExited),
+        Err(err) => return Err(err),
+    };
+    if crate::process::fdinfo_pid(pidfd.as_fd())? == crate::process::FdinfoPid::Reaped {
+        return Err(Error::PeerExited);
+    }
+    Ok(pidfd)
+}
+
+fn gid_bytes(groups: &mut [libc::gid_t]) -> &mut [u8] {
+    // SAFETY: gid_t is a plain integer; any byte pattern is valid.
+    unsafe {
+        std::slice::from_raw_parts_mut(groups.as_mut_ptr().cast(), std::mem::size_of_val(groups))
+    }
+}

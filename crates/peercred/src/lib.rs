@@ -1,0 +1,59 @@
+//! Who is on the other end of a Unix domain socket, as the kernel recorded it.
+//!
+//! The kernel stores the peer's pid, effective uid and effective gid when the
+//! connection is made (`connect(2)`, `socketpair(2)`) and hands them out through
+//! `getsockopt(SO_PEERCRED)`; the peer cannot forge them. [`read`] returns them,
+//! or an [`Error`] that says why there is no peer to describe: the kernel's
+//! placeholder answer (pid 0, uid 4294967295) for sockets without a peer is
+//! never returned as credentials, and a listening socket passed by mistake is
+//! refused instead of describing the daemon itself.
+//!
+//! ```no_run
+//! use std::os::unix::net::UnixListener;
+//!
+//! let listener = UnixListener::bind("/run/example.sock")?;
+//! for conn in listener.incoming() {
+//!     let conn = conn?;
+//!     let cred = peercred::read(&conn)?;
+//!     println!("pid {:?} uid {} gid {}", cred.pid(), cred.uid(), cred.gid());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Beyond the three ids: [`groups`] (supplementary groups at connect time),
+//! [`security_label`] (the LSM label), [`pidfd`] (a descriptor that names the
+//! peer process and never another one that reuses its pid) and
+//! [`PeerProcess`] (facts about that process, read race-free through the pidfd).
+//!
+//! # Semantics
+//!
+//! | socket handed in | answer |
+//! |---|---|
+//! | accepted or connecting `AF_UNIX` stream/seqpacket socket | the peer's effective ids at `connect()` |
+//! | either end of `socketpair()` (stream, dgram, seqpacket) | the creator's ids |
+//! | a peer outside the caller's PID namespace | credentials with `pid() == None` |
+//! | a peer whose uid is unmapped in the caller's user namespace | uid/gid 65534 (the kernel's overflow ids), passed through |
+//! | closed, negative or `O_PATH` fd | [`Error::BadDescriptor`] (`EBADF`) |
+//! | not a socket | [`Error::NotASocket`] (`ENOTSOCK`) |
+//! | any non-`AF_UNIX` socket | [`Error::NotUnixSocket`] (`EAFNOSUPPORT`) |
+//! | unconnected, bound-only or connected datagram `AF_UNIX` socket | [`Error::NotConnected`] (`ENOTCONN`) |
+//! | listening `AF_UNIX` socket | [`Error::NotConnected`] with [`NotConnected::Listening`] (`ENOTCONN`) |
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+compile_error!(
+    "peercred supports Linux (and Android) only: SO_PEERCRED, SO_PEERGROUPS, SO_PEERSEC and \
+     SO_PEERPIDFD are Linux socket options. On the BSDs and macOS use getpeereid(3) or LOCAL_PEERCRED."
+);
+
+mod cred;
+mod error;
+mod extras;
+mod fault;
+mod own_pid;
+mod process;
+mod sockopt;
+
+pub use cred::{read, PeerCred};
+pub use error::{Error, NotConnected};
+pub use extras::{groups, pidfd, security_label};
+pub use process::PeerProcess;
