@@ -110,11 +110,13 @@ fn diagnose_no_peer(fd: BorrowedFd<'_>) -> Error {
         if sockopt::get_int(fd, libc::SO_ACCEPTCONN)? != 0 {
             return Ok(Error::NotConnected(NotConnected::Listening));
         }
-        Ok(if sockopt::get_int(fd, libc::SO_TYPE)? == libc::SOCK_DGRAM {
-            Error::NotConnected(NotConnected::Datagram)
-        } else {
-            Error::NotConnected(NotConnected::Unconnected)
-        })
+        Ok(
+            if sockopt::get_int(fd, libc::SO_TYPE)? == libc::SOCK_DGRAM {
+                Error::NotConnected(NotConnected::Datagram)
+            } else {
+                Error::NotConnected(NotConnected::Unconnected)
+            },
+        )
     };
     classify().unwrap_or_else(|err| err)
 }

@@ -69,7 +69,11 @@ impl Error {
     }
 
     pub(crate) fn last_os_error() -> Error {
-        Error::Os(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO))
+        Error::Os(
+            io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EIO),
+        )
     }
 }
 

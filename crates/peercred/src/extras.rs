@@ -71,7 +71,9 @@ pub fn security_label(socket: &impl AsFd) -> Result<Option<String>, Error> {
                     buf.pop();
                 }
                 // Labels are ASCII in every LSM; anything else is not silently rewritten.
-                return String::from_utf8(buf).map(Some).map_err(|_| Error::Os(libc::EILSEQ));
+                return String::from_utf8(buf)
+                    .map(Some)
+                    .map_err(|_| Error::Os(libc::EILSEQ));
             }
             Err((libc::ERANGE, needed)) => buf.resize(needed.max(buf.len() * 2), 0),
             Err((libc::ENOPROTOOPT, _)) => return Ok(None),
@@ -112,7 +114,9 @@ pub fn pidfd(socket: &impl AsFd) -> Result<OwnedFd, Error> {
         Err(Error::Os(libc::ENOPROTOOPT)) => {
             return Err(Error::Unsupported("SO_PEERPIDFD needs Linux 6.5 or later"))
         }
-        Err(Error::Os(libc::EINVAL)) | Err(Error::Os(libc::ESRCH)) => return Err(Error::PeerExited),
+        Err(Error::Os(libc::EINVAL)) | Err(Error::Os(libc::ESRCH)) => {
+            return Err(Error::PeerExited)
+        }
         Err(err) => return Err(err),
     };
     if crate::process::fdinfo_pid(pidfd.as_fd())? == crate::process::FdinfoPid::Reaped {

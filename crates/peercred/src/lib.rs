@@ -51,6 +51,7 @@ mod extras;
 mod fault;
 mod own_pid;
 mod process;
+pub mod raw;
 mod sockopt;
 
 pub use cred::{read, PeerCred};

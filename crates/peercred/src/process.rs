@@ -88,7 +88,10 @@ impl PeerProcess {
         if raw.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(raw.split(|&b| b == 0).map(|arg| OsString::from_vec(arg.to_vec())).collect())
+        Ok(raw
+            .split(|&b| b == 0)
+            .map(|arg| OsString::from_vec(arg.to_vec()))
+            .collect())
     }
 
     /// The peer's audit login session id (`/proc/PID/sessionid`), `None` when it
@@ -127,12 +130,20 @@ impl PeerProcess {
             .find_map(|line| line.strip_prefix(key))
             .ok_or(Error::Os(libc::EPROTO))?;
         // "Uid:\treal\teffective\tsaved\tfs"
-        parse_field(line.split(|b| b.is_ascii_whitespace()).filter(|f| !f.is_empty()).nth(1).unwrap_or(b""))
+        parse_field(
+            line.split(|b| b.is_ascii_whitespace())
+                .filter(|f| !f.is_empty())
+                .nth(1)
+                .unwrap_or(b""),
+        )
     }
 
     /// Runs a /proc read, then proves it described the peer: the pidfd's process
     /// must still be alive afterwards, so its pid was not reused in between.
-    fn confirmed<T>(&self, read: impl FnOnce(&std::path::Path) -> io::Result<T>) -> Result<T, Error> {
+    fn confirmed<T>(
+        &self,
+        read: impl FnOnce(&std::path::Path) -> io::Result<T>,
+    ) -> Result<T, Error> {
         fault::maybe_panic();
         let pid = self.pid.ok_or(Error::PidNotVisible)?;
         let result = read(&PathBuf::from(format!("/proc/{pid}")));
@@ -157,7 +168,11 @@ impl From<PeerProcess> for OwnedFd {
 
 /// A pidfd polls readable once its process has exited.
 fn is_alive(pidfd: BorrowedFd<'_>) -> Result<bool, Error> {
-    let mut poll = libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+    let mut poll = libc::pollfd {
+        fd: pidfd.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
     loop {
         // SAFETY: one valid pollfd, no timeout.
         let rc = unsafe { libc::poll(&mut poll, 1, 0) };
@@ -195,7 +210,10 @@ pub(crate) fn fdinfo_pid(pidfd: BorrowedFd<'_>) -> Result<FdinfoPid, Error> {
 /// Field `index` (0-based) of /proc/PID/stat. The command name (field 1) may hold
 /// spaces and parentheses, so counting starts after its last ')'.
 fn stat_field(stat: &[u8], index: usize) -> &[u8] {
-    let after_comm = stat.iter().rposition(|&b| b == b')').map_or(stat, |i| &stat[i + 1..]);
+    let after_comm = stat
+        .iter()
+        .rposition(|&b| b == b')')
+        .map_or(stat, |i| &stat[i + 1..]);
     after_comm
         .split(|&b| b == b' ')
         .filter(|f| !f.is_empty())

@@ -15,12 +15,23 @@ pub(crate) fn get_bytes(
     let mut len = libc::socklen_t::try_from(buf.len()).unwrap_or(libc::socklen_t::MAX);
     // SAFETY: buf is valid for len bytes and len is passed by pointer as the kernel expects.
     let rc = unsafe {
-        libc::getsockopt(fd.as_raw_fd(), libc::SOL_SOCKET, name, buf.as_mut_ptr().cast(), &mut len)
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            name,
+            buf.as_mut_ptr().cast(),
+            &mut len,
+        )
     };
     if rc == 0 {
         Ok(len as usize)
     } else {
-        Err((std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO), len as usize))
+        Err((
+            std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EIO),
+            len as usize,
+        ))
     }
 }
 
@@ -32,10 +43,18 @@ pub(crate) fn get_bytes(
 pub(crate) unsafe fn get<T: Copy>(fd: BorrowedFd<'_>, name: libc::c_int) -> Result<T, Error> {
     let mut value = MaybeUninit::<T>::zeroed();
     let mut len = size_of::<T>() as libc::socklen_t;
-    let rc = libc::getsockopt(fd.as_raw_fd(), libc::SOL_SOCKET, name, value.as_mut_ptr().cast(), &mut len);
+    let rc = libc::getsockopt(
+        fd.as_raw_fd(),
+        libc::SOL_SOCKET,
+        name,
+        value.as_mut_ptr().cast(),
+        &mut len,
+    );
     if rc != 0 {
         return Err(Error::from_socket_errno(
-            std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO),
+            std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EIO),
         ));
     }
     if len as usize != size_of::<T>() {
