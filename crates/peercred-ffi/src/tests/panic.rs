@@ -1,0 +1,67 @@
+//! The guard must turn a panic inside the core into PEERCRED_ERR_PANIC. The
+//! core panics on purpose when built with fault-injection (a dev-dependency
+//! feature here) and PEERCRED_FAULT=panic is set; that variable would disturb
+//! the other tests of this process, so the checks run in a child process: this
+//! test binary again, with only `every_function_returns_the_panic_code` selected.
+
+use std::process::Command;
+
+use super::{pair, raw};
+use crate::cred::peercred_read;
+use crate::extras::{peercred_groups, peercred_pidfd, peercred_security_label};
+use crate::guard::PEERCRED_ERR_PANIC;
+use crate::process::*;
+
+const CHILD: &str = "PEERCRED_PANIC_CHILD";
+
+#[test]
+fn panics_become_the_panic_code() {
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "tests::panic::every_function_returns_the_panic_code",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .env("PEERCRED_FAULT", "panic")
+        .output()
+        .unwrap();
+    assert!(
+        child.status.success(),
+        "a function did not return PEERCRED_ERR_PANIC:\n{}",
+        String::from_utf8_lossy(&child.stdout)
+    );
+}
+
+#[test]
+fn every_function_returns_the_panic_code() {
+    if std::env::var_os(CHILD).is_none() {
+        return; // only meaningful in the child started above
+    }
+    let (a, _b) = pair();
+    let fd = raw(&a);
+    let (mut n, mut len, mut id, mut ticks) = (0i32, 8usize, 0u32, 0u64);
+    let mut cred = crate::cred::peercred_ucred {
+        pid: 0,
+        uid: 0,
+        gid: 0,
+    };
+    let mut buf = [0 as libc::c_char; 8];
+    let mut groups = [0u32; 8];
+    let codes = [
+        peercred_read(fd, &mut cred),
+        peercred_groups(fd, groups.as_mut_ptr(), &mut len),
+        peercred_security_label(fd, buf.as_mut_ptr(), &mut len),
+        peercred_pidfd(fd),
+        peercred_process_pid(fd, &mut n),
+        peercred_process_alive(fd),
+        peercred_process_parent_pid(fd, &mut n),
+        peercred_process_exe(fd, buf.as_mut_ptr(), &mut len),
+        peercred_process_cmdline(fd, buf.as_mut_ptr(), &mut len),
+        peercred_process_session_id(fd, &mut id),
+        peercred_process_start_time(fd, &mut ticks),
+        peercred_process_uid(fd, &mut id),
+        peercred_process_gid(fd, &mut id),
+    ];
+    assert_eq!(codes, [PEERCRED_ERR_PANIC; 13]);
+}
