@@ -1,0 +1,47 @@
+/* Every row of tests/cases.json through peercred_read, with its exact code,
+ * *out untouched on failure, and no placeholder credentials ever. */
+#include <errno.h>
+#include <peercred.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cases.h"
+#include "check.h"
+#include "fixtures.h"
+#include "suite.h"
+
+void test_cases(void) {
+    for (size_t i = 0; i < sizeof SEMANTICS / sizeof SEMANTICS[0]; i++) {
+        const struct semantics_case *c = &SEMANTICS[i];
+        struct fixture fx;
+        if (fixture_open(c->socket, &fx) < 0) {
+            CHECK(0, "cannot build fixture %s", c->socket);
+            continue;
+        }
+        peercred_ucred cred = {-7, 7, 7};
+        int rc = peercred_read(fx.fd, &cred);
+        CHECK(rc == c->expect, "%s: got %d (%s), want %d", c->socket, rc, peercred_strerror(rc), c->expect);
+        if (c->expect == 0) {
+            CHECK(cred.pid == getpid() && cred.uid == geteuid() && cred.gid == getegid(),
+                  "%s: got pid %d uid %u gid %u", c->socket, (int)cred.pid, cred.uid, cred.gid);
+        } else {
+            CHECK(cred.pid == -7 && cred.uid == 7 && cred.gid == 7, "%s: *out written on failure", c->socket);
+        }
+        CHECK(cred.uid != 4294967295u, "%s: the kernel's placeholder escaped", c->socket);
+        fixture_close(&fx);
+    }
+    /* arguments.c in tests/cases.json */
+    struct fixture fx;
+    fixture_open("socketpair-stream", &fx);
+    CHECK(peercred_read(fx.fd, NULL) == -EINVAL, "NULL out");
+    fixture_close(&fx);
+}
+
+void test_version(void) {
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", PEERCRED_VERSION_MAJOR, PEERCRED_VERSION_MINOR, PEERCRED_VERSION_PATCH);
+    CHECK(strcmp(peercred_version(), want) == 0, "peercred_version() %s, header %s", peercred_version(), want);
+    CHECK(PEERCRED_ERR_PANIC == -ENOTRECOVERABLE, "PEERCRED_ERR_PANIC %d", PEERCRED_ERR_PANIC);
+    CHECK(strstr(peercred_strerror(-ENOTCONN), "listening") != NULL, "strerror(-ENOTCONN)");
+    CHECK(peercred_strerror(12345) != NULL, "strerror of an unknown code");
+}

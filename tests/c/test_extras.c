@@ -1,0 +1,122 @@
+/* Supplementary groups, the security label, and the peer's pidfd through a
+ * live, a zombie and a reaped peer. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <peercred.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "peer.h"
+#include "suite.h"
+
+#define NOBODY 65534
+
+void test_groups(void) {
+    if (geteuid() != 0) {
+        SKIP("groups of another peer: needs root to setgroups");
+        return;
+    }
+    static const gid_t set[] = {4242, 4343, 4444};
+    struct listener l;
+    struct peer p;
+    for (size_t n = 0; n <= 3; n += 3) {
+        if (listener_open(&l, SOCK_STREAM) < 0 || peer_start(&p, &l, SOCK_STREAM, NOBODY, NOBODY, set, n) < 0) {
+            CHECK(0, "cannot start a client with %zu groups", n);
+            return;
+        }
+        uint32_t groups[8] = {0};
+        size_t count = 1;
+        int rc = peercred_groups(p.conn, groups, &count);
+        if (n == 3) {
+            CHECK(rc == -ERANGE && count == 3 && groups[0] == 0, "too small: rc %d count %zu", rc, count);
+            count = 8;
+            rc = peercred_groups(p.conn, groups, &count);
+            CHECK(rc == 0 && count == 3 && groups[0] == 4242 && groups[1] == 4343 && groups[2] == 4444,
+                  "rc %d count %zu groups %u %u %u", rc, count, groups[0], groups[1], groups[2]);
+        } else {
+            CHECK(rc == 0 && count == 0, "no groups: rc %d count %zu", rc, count);
+        }
+        peer_reap(&p);
+        listener_close(&l);
+    }
+}
+
+void test_label(void) {
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+    char buf[256] = "untouched";
+    size_t len = sizeof buf;
+    int rc = peercred_security_label(sv[0], buf, &len);
+    if (rc == 0) {
+        SKIP("label: a labelling LSM is loaded, so the no-LSM path cannot be shown (got \"%s\")", buf);
+        CHECK(len == strlen(buf) + 1, "label length %zu", len);
+    } else {
+        /* A real label cannot be made without SELinux, AppArmor or Smack. */
+        CHECK(rc == -ENOPROTOOPT && strcmp(buf, "untouched") == 0 && len == sizeof buf, "no LSM: rc %d", rc);
+    }
+    close(sv[0]);
+    close(sv[1]);
+}
+
+/* The process facts that a live peer must answer with its own values. */
+static void check_live_facts(int pidfd, const struct peer *p) {
+    int32_t pid = 0, ppid = 0;
+    uint32_t uid = 1, gid = 1, session = 0;
+    uint64_t ticks = 0;
+    char exe[4096];
+    size_t len = sizeof exe;
+    CHECK(peercred_process_alive(pidfd) == 1, "live peer not alive");
+    CHECK(peercred_process_pid(pidfd, &pid) == 0 && pid == p->pid, "pid %d, client %d", (int)pid, (int)p->pid);
+    CHECK(peercred_process_parent_pid(pidfd, &ppid) == 0 && ppid == getpid(), "parent pid %d", (int)ppid);
+    CHECK(peercred_process_uid(pidfd, &uid) == 0 && uid == geteuid(), "uid %u", uid);
+    CHECK(peercred_process_gid(pidfd, &gid) == 0 && gid == getegid(), "gid %u", gid);
+    CHECK(peercred_process_session_id(pidfd, &session) == 0, "session id");
+    CHECK(peercred_process_start_time(pidfd, &ticks) == 0 && ticks > 0, "start time");
+    /* What the kernel says of the live client's pid right now (not /proc/self:
+     * valgrind answers that one with the program it runs). */
+    char own[4096], link[64];
+    snprintf(link, sizeof link, "/proc/%d/exe", (int)p->pid);
+    ssize_t n = readlink(link, own, sizeof own - 1);
+    own[n > 0 ? n : 0] = '\0';
+    CHECK(peercred_process_exe(pidfd, exe, &len) == 0 && strcmp(exe, own) == 0, "exe %s, want %s", exe, own);
+}
+
+void test_pidfd_lifecycle(void) {
+    struct listener l;
+    struct peer p;
+    if (listener_open(&l, SOCK_STREAM) < 0 || peer_start(&p, &l, SOCK_STREAM, SAME_IDS, 0, NULL, 0) < 0) {
+        CHECK(0, "cannot start the client");
+        return;
+    }
+    int pidfd = peercred_pidfd(p.conn);
+    if (pidfd == -ENOPROTOOPT) {
+        SKIP("pidfd: this kernel has no SO_PEERPIDFD (Linux < 6.5)");
+        peer_reap(&p);
+        listener_close(&l);
+        return;
+    }
+    CHECK(pidfd >= 0, "live peer: peercred_pidfd %d", pidfd);
+    check_live_facts(pidfd, &p);
+
+    peer_release(&p);
+    peer_wait_exit(&p); /* now a zombie: exited, not reaped */
+    int32_t ppid = 0;
+    CHECK(peercred_process_alive(pidfd) == 0, "zombie reported alive");
+    CHECK(peercred_process_parent_pid(pidfd, &ppid) == -ESRCH, "zombie's facts must be -ESRCH");
+    int zombie_pidfd = peercred_pidfd(p.conn);
+    CHECK(zombie_pidfd >= 0 && peercred_process_alive(zombie_pidfd) == 0, "zombie: pidfd %d", zombie_pidfd);
+    if (zombie_pidfd >= 0) close(zombie_pidfd);
+
+    waitpid(p.pid, NULL, 0);
+    CHECK(peercred_pidfd(p.conn) == -ESRCH, "reaped peer: peercred_pidfd must be -ESRCH");
+    close(p.conn);
+    CHECK(peercred_process_alive(pidfd) == 0, "reaped peer reported alive");
+    int32_t pid = 7;
+    CHECK(peercred_process_pid(pidfd, &pid) == -ESRCH && pid == 7, "reaped peer's pid must be -ESRCH");
+    close(pidfd);
+    listener_close(&l);
+}
