@@ -62,4 +62,4 @@ install: c-lib
 
 dist-c:
 	rm -rf $(DIST)/c
-	$(MAKE) --no-print-directory install PREFIX= DESTDIR=$(DIST)/c PC_PREFIX='$${pcfiledir}/../..'
+	$(MAKE) --no-print-directory install PREFIX= DESTDIR=$(DIST)/c PC_PREFIX='$$$${pcfiledir}/../..'
