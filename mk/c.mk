@@ -63,3 +63,7 @@ install: c-lib
 dist-c:
 	rm -rf $(DIST)/c
 	$(MAKE) --no-print-directory install PREFIX= DESTDIR=$(DIST)/c PC_PREFIX='$$$${pcfiledir}/../..'
+
+bench-c: c-lib
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/bench.c -o $(BUILD)/c/bench $(C_RPATH)
+	$(BUILD)/c/bench
