@@ -18,10 +18,10 @@ VALGRIND    := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-lea
 # cargo decides what is stale; staging is a few copies.
 c-lib:
 	$(CARGO) build --release -p peercred-ffi
-	install -Dm755 $(ROOT)/target/release/libpeercred.so $(C_LIB)/$(C_SO)
+	install -Dm755 $(ROOT)/target/release/libpeercred_ffi.so $(C_LIB)/$(C_SO)
 	ln -sf $(C_SO) $(C_LIB)/libpeercred.so.0
 	ln -sf libpeercred.so.0 $(C_LIB)/libpeercred.so
-	install -Dm644 $(ROOT)/target/release/libpeercred.a $(C_LIB)/libpeercred.a
+	install -Dm644 $(ROOT)/target/release/libpeercred_ffi.a $(C_LIB)/libpeercred.a
 
 c: c-lib
 	$(CC) $(C_FLAGS) -I$(ROOT)/include $(ROOT)/examples/c/server.c -o $(BUILD)/c/server $(C_RPATH)
