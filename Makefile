@@ -17,8 +17,9 @@ include mk/rust.mk
 include mk/c.mk
 include mk/python.mk
 include mk/node.mk
+include mk/fuzz.mk
 
-.PHONY: demo test dist bench fuzz clean
+.PHONY: demo test dist bench clean
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
