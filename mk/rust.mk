@@ -1,3 +1,11 @@
+# The Rust crates: formatting, lints, unit/integration/doc tests, docs, examples.
 .PHONY: test-rust rust-examples
-test-rust: ; @echo "TODO test-rust"
-rust-examples: ; @echo "TODO rust-examples"
+
+test-rust:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p peercred -p peercred-ffi
+
+rust-examples:
+	$(CARGO) build -p peercred-examples

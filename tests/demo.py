@@ -79,7 +79,11 @@ def run_client(client_cmd, path, as_other):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quiet", action="store_true", help="print only failures and the summary")
+    parser.add_argument("--languages", default=",".join(SERVERS), help="comma-separated subset (default: all)")
     args = parser.parse_args()
+    languages = args.languages.split(",")
+    servers = {name: cmd for name, cmd in SERVERS.items() if name in languages}
+    clients = {name: cmd for name, cmd in CLIENTS.items() if name in languages}
 
     as_root = os.geteuid() == 0
     identities = [False, True] if as_root else [False]
@@ -93,12 +97,12 @@ def main():
     header = f"{'server':7} {'client':7} {'as':6} {'server saw (pid uid gid)':26} {'client is (pid uid gid)':26} {'decision':9} ok"
     print(header)
     print("-" * len(header))
-    for server_name, server_cmd in SERVERS.items():
+    for server_name, server_cmd in servers.items():
         path = os.path.join(tmp, f"{server_name}.sock")
         server = subprocess.Popen(server_cmd + [path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             wait_for_socket(path, server)
-            for client_name, client_cmd in CLIENTS.items():
+            for client_name, client_cmd in clients.items():
                 for as_other in identities:
                     who = "nobody" if as_other else ("root" if as_root else "self")
                     try:
