@@ -1,1 +1,24 @@
+//! The Python module `peercred._peercred`, re-exported by `peercred`. It only
+//! translates: Python arguments in (fd.rs), core answers and errors out
+//! (error.rs); all semantics live in the core crate.
 
+mod cred;
+mod error;
+mod extras;
+mod fd;
+mod process;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _peercred(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    module.add_class::<cred::PeerCred>()?;
+    module.add_class::<process::PeerProcess>()?;
+    module.add_function(wrap_pyfunction!(cred::read, module)?)?;
+    module.add_function(wrap_pyfunction!(extras::groups, module)?)?;
+    module.add_function(wrap_pyfunction!(extras::security_label, module)?)?;
+    module.add_function(wrap_pyfunction!(extras::pidfd, module)?)?;
+    module.add_function(wrap_pyfunction!(process::peer_process, module)?)?;
+    Ok(())
+}

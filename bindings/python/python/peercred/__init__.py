@@ -1,0 +1,29 @@
+"""Who is on the other end of a Unix domain socket, as the kernel recorded it.
+
+``peercred.read(sock)`` returns the peer's pid, uid and gid (SO_PEERCRED),
+which the peer cannot forge, or raises OSError with the errno that says why
+there is no peer to describe; the kernel's placeholder credentials of a socket
+without a peer are never returned. See the package README for the whole table.
+"""
+
+from ._peercred import (
+    PeerCred,
+    PeerProcess,
+    __version__,
+    groups,
+    peer_process,
+    pidfd,
+    read,
+    security_label,
+)
+
+__all__ = [
+    "PeerCred",
+    "PeerProcess",
+    "__version__",
+    "groups",
+    "peer_process",
+    "pidfd",
+    "read",
+    "security_label",
+]
