@@ -55,8 +55,8 @@ impl PeerProcess {
         self.fact(peercred::PeerProcess::parent_pid)
     }
 
-    fn exe(&self) -> PyResult<PathBuf> {
-        self.fact(peercred::PeerProcess::exe)
+    fn exe(&self) -> PyResult<OsString> {
+        self.fact(|process| process.exe().map(PathBuf::into_os_string))
     }
 
     /// The arguments as the peer set them: the peer can write anything there.

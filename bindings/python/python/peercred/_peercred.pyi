@@ -1,14 +1,8 @@
 # Types of the native module; `python -m mypy.stubtest peercred` checks them.
-import os
-import sys
-from typing import Iterator, Optional, Protocol, Union
-
-if sys.version_info >= (3, 11):
-    from typing import Self
-else:
-    from typing_extensions import Self
-
 from types import TracebackType
+from typing import Iterator, Optional, Protocol, Union, final
+
+from typing_extensions import Self
 
 class _HasFileno(Protocol):
     def fileno(self) -> int: ...
@@ -16,7 +10,18 @@ class _HasFileno(Protocol):
 _Socket = Union[_HasFileno, int]
 
 __version__: str
+__all__ = [
+    "__version__",
+    "PeerCred",
+    "PeerProcess",
+    "read",
+    "groups",
+    "security_label",
+    "pidfd",
+    "peer_process",
+]
 
+@final
 class PeerCred:
     """The peer's credentials at connect(): immutable, hashable, unpackable."""
 
@@ -27,9 +32,10 @@ class PeerCred:
     @property
     def gid(self) -> int: ...
     def __iter__(self) -> Iterator[Optional[int]]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class PeerProcess:
     """The peer process, held by its pidfd; facts are read race-free."""
 

@@ -1,0 +1,116 @@
+"""Groups, the security label, the pidfd and the race-free peer process."""
+
+import errno
+import os
+import socket
+
+import pytest
+
+import peercred
+from conftest import NOBODY, client_process, listener, requires_root
+
+NO_SESSION = 4294967295
+
+
+@requires_root("a peer with chosen supplementary groups (setgroups)")
+@pytest.mark.parametrize("extra", [[4242, 4343], []])
+def test_groups_of_a_peer(extra):
+    with listener() as (server, path), client_process(path, user=NOBODY, group=NOBODY, extra_groups=extra):
+        conn, _ = server.accept()
+        with conn:
+            assert peercred.groups(conn) == tuple(extra)
+
+
+def test_security_label_without_an_lsm_is_none():
+    a, b = socket.socketpair()
+    with a, b:
+        label = peercred.security_label(a)
+    if label is not None:
+        pytest.skip(f"a labelling LSM is loaded here (label {label!r}): the None path cannot be shown")
+    # A real label cannot be made without SELinux, AppArmor or Smack loaded.
+    assert label is None
+
+
+def _pidfd_or_skip(conn):
+    try:
+        return peercred.pidfd(conn)
+    except OSError as exc:
+        if exc.errno == errno.ENOPROTOOPT:
+            pytest.skip("this kernel has no SO_PEERPIDFD (Linux < 6.5)")
+        raise
+
+
+def test_peer_process_of_a_live_zombie_and_reaped_peer():
+    with listener() as (server, path), client_process(path) as (proc, says):
+        conn, _ = server.accept()
+        with conn:
+            os.close(_pidfd_or_skip(conn))
+            with peercred.peer_process(conn) as peer:
+                assert peer.pid == says["pid"]
+                assert peer.is_alive()
+                assert peer.parent_pid() == says["ppid"] == os.getpid()
+                assert peer.exe() == says["exe"]
+                assert peer.cmdline() == says["cmdline"]
+                assert peer.session_id() == (None if says["session"] == NO_SESSION else says["session"])
+                assert peer.start_time() == says["start"]
+                assert (peer.uid(), peer.gid()) == (says["uid"], says["gid"])
+
+                proc.stdin.close()  # the client exits ...
+                os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)  # ... and stays a zombie
+                assert not peer.is_alive()
+                with pytest.raises(ProcessLookupError):
+                    peer.parent_pid()
+                os.close(peercred.pidfd(conn))  # a zombie still has a pidfd
+
+                proc.wait()  # reaped
+                assert not peer.is_alive()
+                with pytest.raises(ProcessLookupError):
+                    peer.exe()
+                with pytest.raises(ProcessLookupError):
+                    peercred.pidfd(conn)
+                with pytest.raises(ProcessLookupError):
+                    peercred.peer_process(conn)
+            assert peer.closed
+            with pytest.raises(ValueError):
+                peer.uid()
+
+
+def test_from_pidfd_keeps_the_callers_descriptor():
+    a, b = socket.socketpair()
+    with a, b:
+        fd = _pidfd_or_skip(a)
+        try:
+            with peercred.PeerProcess.from_pidfd(fd) as peer:
+                assert peer.pid == os.getpid() and peer.fileno() != fd
+            os.fstat(fd)  # still open: ours to close
+        finally:
+            os.close(fd)
+    with pytest.raises(OSError) as raised:
+        peercred.PeerProcess.from_pidfd(a)  # closed socket object
+    assert raised.value.errno == errno.EBADF
+
+
+def _open_fds():
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_no_call_leaves_a_descriptor_behind():
+    a, b = socket.socketpair()
+    tcp = socket.create_server(("127.0.0.1", 0))
+    with a, b, tcp:
+        before = _open_fds()
+        for _ in range(200):
+            peercred.read(a)
+            peercred.groups(a)
+            peercred.security_label(a)
+            try:
+                peercred.peer_process(a).close()
+                with peercred.peer_process(a) as peer:
+                    peer.exe(), peer.cmdline(), peer.uid()
+                peercred.peer_process(a)  # dropped without close(): freed by the GC
+            except OSError as exc:
+                assert exc.errno == errno.ENOPROTOOPT
+            for call in (peercred.read, peercred.groups, peercred.pidfd, peercred.peer_process):
+                with pytest.raises(OSError):
+                    call(tcp)
+        assert _open_fds() == before

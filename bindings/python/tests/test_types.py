@@ -1,0 +1,55 @@
+"""PeerCred as a value, the version, and the stub."""
+
+import re
+import socket
+import subprocess
+import sys
+
+import pytest
+
+import peercred
+from conftest import REPO, me
+
+
+@pytest.fixture
+def cred():
+    a, b = socket.socketpair()
+    with a, b:
+        yield peercred.read(a)
+
+
+def test_unpacks(cred):
+    pid, uid, gid = cred
+    assert (pid, uid, gid) == me() == (cred.pid, cred.uid, cred.gid)
+
+
+def test_value_semantics(cred):
+    a, b = socket.socketpair()
+    with a, b:
+        again = peercred.read(b)
+    assert cred == again and hash(cred) == hash(again)
+    assert len({cred, again}) == 1
+    assert cred != me()
+
+
+def test_repr(cred):
+    assert repr(cred) == "PeerCred(pid={}, uid={}, gid={})".format(*me())
+
+
+def test_immutable(cred):
+    with pytest.raises(AttributeError):
+        cred.uid = 0
+
+
+def test_version_is_the_workspace_version():
+    cargo = (REPO / "Cargo.toml").read_text()
+    workspace = cargo[cargo.index("[workspace.package]"):]
+    assert peercred.__version__ == re.search(r'^version\s*=\s*"([^"]+)"', workspace, re.M).group(1)
+
+
+def test_stub_matches_the_module():
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "peercred"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
