@@ -1,0 +1,73 @@
+// Types of @peercred/node (hand-written: the public API is the JS wrapper in
+// peercred.js; the native binding underneath is internal).
+import type { Socket } from 'node:net';
+
+/** A connected net.Socket (a Unix domain socket), or a descriptor number. */
+export type SocketLike = Socket | number;
+
+/** The peer's credentials as the kernel recorded them at connect(). */
+export interface PeerCred {
+  /** The peer's pid, or null when the peer is outside our PID namespace. */
+  pid: number | null;
+  /** The peer's effective uid at connect(). */
+  uid: number;
+  /** The peer's effective gid at connect(). */
+  gid: number;
+}
+
+/**
+ * Reads the credentials of the peer of a connected Unix domain socket.
+ *
+ * Throws TypeError ERR_INVALID_ARG_TYPE (neither a number nor a net.Socket),
+ * RangeError ERR_OUT_OF_RANGE (not an integer from 0 to 2147483647), Error
+ * ERR_SOCKET_CLOSED (a destroyed socket, or one with no handle), or a system
+ * error with code EBADF / ENOTSOCK / EAFNOSUPPORT / ENOTCONN, errno the
+ * negative number and syscall 'getsockopt'.
+ */
+export function read(socket: SocketLike): PeerCred;
+
+/** The peer's supplementary groups at connect(); the primary gid is not added. */
+export function groups(socket: SocketLike): number[];
+
+/** The peer's security label (e.g. an SELinux context), or null without a labelling LSM. */
+export function securityLabel(socket: SocketLike): string | null;
+
+/**
+ * A new close-on-exec pidfd naming the peer process; the caller closes it
+ * (fs.closeSync). ENOPROTOOPT before Linux 6.5; ESRCH once the peer was reaped.
+ */
+export function pidfd(socket: SocketLike): number;
+
+/**
+ * The peer process, held by its pidfd. Every fact is read from /proc and
+ * confirmed by the pidfd afterwards, so it never describes another process
+ * that took over the pid: a read that raced with the peer's exit throws ESRCH.
+ * Close it (or `using`) to release the pidfd; methods then throw ERR_PEER_PROCESS_CLOSED.
+ */
+export class PeerProcess {
+  private constructor();
+  /** Holds a duplicate of `pidfd`; the caller keeps and closes its own. */
+  static fromPidfd(pidfd: number): PeerProcess;
+  /** The peer's pid, or null when it is outside our PID namespace. */
+  readonly pid: number | null;
+  readonly closed: boolean;
+  isAlive(): boolean;
+  parentPid(): number;
+  exe(): string;
+  /** The arguments as the peer set them: the peer can write anything there. */
+  cmdline(): string[];
+  /** The audit login session id, or null outside any login session. */
+  sessionId(): number | null;
+  /** Clock ticks since boot. */
+  startTime(): number;
+  /** The current effective uid (it may differ from the uid at connect()). */
+  uid(): number;
+  gid(): number;
+  /** The pidfd (readable once the peer exits). */
+  fileno(): number;
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+/** The peer process of a socket (Linux >= 6.5). */
+export function peerProcess(socket: SocketLike): PeerProcess;

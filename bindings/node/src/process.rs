@@ -1,0 +1,110 @@
+//! The peer process, held by its pidfd; the wrapper's PeerProcess class owns one.
+
+use std::os::fd::{AsFd, AsRawFd};
+use std::os::unix::ffi::OsStringExt;
+
+use napi_derive::napi;
+
+use crate::error::to_js;
+
+#[napi]
+pub struct NativePeerProcess(Option<peercred::PeerProcess>);
+
+type Result<T> = napi::Result<T, String>;
+
+impl NativePeerProcess {
+    fn fact<T>(
+        &self,
+        fact: impl FnOnce(&peercred::PeerProcess) -> std::result::Result<T, peercred::Error>,
+    ) -> Result<T> {
+        // The wrapper refuses calls after close(), so None is a bug there: EBADF.
+        let process = self
+            .0
+            .as_ref()
+            .ok_or_else(|| to_js(peercred::Error::BadDescriptor))?;
+        fact(process).map_err(to_js)
+    }
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
+}
+
+#[napi]
+impl NativePeerProcess {
+    #[napi(factory, catch_unwind)]
+    pub fn from_socket(fd: i32) -> Result<Self> {
+        peercred::raw::peer_process(fd)
+            .map(|p| NativePeerProcess(Some(p)))
+            .map_err(to_js)
+    }
+
+    #[napi(factory, catch_unwind)]
+    pub fn from_pidfd(pidfd: i32) -> Result<Self> {
+        peercred::raw::peer_process_from_pidfd(pidfd)
+            .map(|p| NativePeerProcess(Some(p)))
+            .map_err(to_js)
+    }
+
+    /// 0 when the peer is outside our PID namespace.
+    #[napi(catch_unwind)]
+    pub fn pid(&self) -> Result<i32> {
+        self.fact(|p| Ok(p.pid().unwrap_or(0)))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn is_alive(&self) -> Result<bool> {
+        self.fact(peercred::PeerProcess::is_alive)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn parent_pid(&self) -> Result<i32> {
+        self.fact(peercred::PeerProcess::parent_pid)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn exe(&self) -> Result<String> {
+        self.fact(|p| p.exe().map(|path| text(path.into_os_string().into_vec())))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn cmdline(&self) -> Result<Vec<String>> {
+        self.fact(|p| {
+            p.cmdline()
+                .map(|args| args.into_iter().map(|arg| text(arg.into_vec())).collect())
+        })
+    }
+
+    /// -1 when the peer belongs to no login session.
+    #[napi(catch_unwind)]
+    pub fn session_id(&self) -> Result<i64> {
+        self.fact(|p| p.session_id().map(|id| id.map_or(-1, i64::from)))
+    }
+
+    /// Clock ticks since boot; exact as a JS number for 2^53 ticks (285,000 years at 1000 Hz).
+    #[napi(catch_unwind)]
+    pub fn start_time(&self) -> Result<f64> {
+        self.fact(|p| p.start_time().map(|ticks| ticks as f64))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn uid(&self) -> Result<u32> {
+        self.fact(peercred::PeerProcess::uid)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn gid(&self) -> Result<u32> {
+        self.fact(peercred::PeerProcess::gid)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn fileno(&self) -> Result<i32> {
+        self.fact(|p| Ok(p.as_fd().as_raw_fd()))
+    }
+
+    #[napi]
+    pub fn close(&mut self) {
+        self.0 = None;
+    }
+}

@@ -1,0 +1,28 @@
+'use strict';
+// Worker threads reading at once while sockets open and close, and memory over
+// a million reads.
+const test = require('node:test');
+const assert = require('node:assert');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { Worker } = require('node:worker_threads');
+
+function run(file, workerData) {
+  const worker = new Worker(path.join(__dirname, file), { workerData });
+  return new Promise((resolve, reject) => worker.on('message', resolve).on('error', reject));
+}
+
+test('8 worker threads x 100,000 reads while sockets open and close', async () => {
+  const churn = [run('worker-churn.js', { sockets: 3000 }), run('worker-churn.js', { sockets: 3000 })];
+  const readers = Array.from({ length: 8 }, () => run('worker-own-socket.js', { reads: 100_000 }));
+  const results = await Promise.all(readers);
+  await Promise.all(churn);
+  for (const result of results) assert.deepStrictEqual(result, { reads: 100_000, wrong: 0 });
+});
+
+test('a million reads grow resident memory by less than 5 MB', () => {
+  const done = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'memory-check.js')], { encoding: 'utf8' });
+  assert.strictEqual(done.status, 0, done.stderr);
+  const { grownKiB } = JSON.parse(done.stdout);
+  assert.ok(grownKiB < 5 * 1024, `grew by ${grownKiB} KiB`);
+});
