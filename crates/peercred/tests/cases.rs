@@ -1,0 +1,73 @@
+//! Every row of tests/cases.json through the Rust API: the documented answer
+//! or error, never the kernel's placeholder.
+
+mod common;
+
+use std::os::fd::BorrowedFd;
+
+use peercred::Error;
+
+#[test]
+fn every_row_of_the_semantics_table() {
+    for case in common::cases()["semantics"].as_array().unwrap() {
+        let name = case["socket"].as_str().unwrap();
+        let expect = &case["expect"];
+        let fixture = common::fixture(name);
+        let got = if fixture.fd < 0 {
+            peercred::raw::read(fixture.fd)
+        } else {
+            // SAFETY: the fixture keeps the descriptor open (or it is the closed number on purpose).
+            peercred::read(&unsafe { BorrowedFd::borrow_raw(fixture.fd) })
+        };
+        if expect["cred"] == "self" {
+            let cred = got.unwrap_or_else(|err| panic!("{name}: {err}"));
+            assert_eq!((cred.pid(), cred.uid(), cred.gid()), common::me(), "{name}");
+            continue;
+        }
+        let err = got.expect_err(name);
+        let errno = match expect["errno"].as_str().unwrap() {
+            "EBADF" => libc::EBADF,
+            "ENOTSOCK" => libc::ENOTSOCK,
+            "EAFNOSUPPORT" => libc::EAFNOSUPPORT,
+            "ENOTCONN" => libc::ENOTCONN,
+            other => panic!("{name}: unknown errno {other}"),
+        };
+        assert_eq!(err.errno(), errno, "{name}: {err}");
+        assert!(
+            err.to_string()
+                .contains(expect["message"].as_str().unwrap()),
+            "{name}: {err}"
+        );
+        // Converted to io::Error, it keeps the errno's kind and the message.
+        let io = std::io::Error::from(err);
+        assert_eq!(
+            io.kind(),
+            std::io::Error::from_raw_os_error(errno).kind(),
+            "{name}"
+        );
+        assert_eq!(io.to_string(), err.to_string(), "{name}");
+    }
+}
+
+#[test]
+fn every_function_refuses_what_read_refuses() {
+    let listening = common::fixture("unix-stream-listening");
+    let fd = listening.fd;
+    assert!(matches!(
+        peercred::raw::groups(fd),
+        Err(Error::NotConnected(_))
+    ));
+    assert!(matches!(
+        peercred::raw::security_label(fd),
+        Err(Error::NotConnected(_))
+    ));
+    assert!(matches!(
+        peercred::raw::pidfd(fd),
+        Err(Error::NotConnected(_))
+    ));
+    assert!(matches!(
+        peercred::raw::peer_process(fd),
+        Err(Error::NotConnected(_))
+    ));
+    assert_eq!(peercred::raw::groups(-1), Err(Error::BadDescriptor));
+}

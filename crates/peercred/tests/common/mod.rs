@@ -1,0 +1,382 @@
+//! Shared by the integration tests: the fixtures of tests/cases.json, and
+//! peers in forked processes.
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
+use std::path::PathBuf;
+
+pub const NOBODY: u32 = 65534;
+
+pub fn cases() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cases.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+pub fn me() -> (Option<i32>, u32, u32) {
+    // SAFETY: plain libc getters.
+    unsafe { (Some(libc::getpid()), libc::geteuid(), libc::getegid()) }
+}
+
+pub fn is_root() -> bool {
+    // SAFETY: plain libc getter.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A temporary folder that a client under another uid can reach; removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("peercred-rs-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        chmod(&dir, 0o755);
+        TempDir(dir)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What a fixture holds open; `fd` is the descriptor to read.
+pub struct Fixture {
+    pub fd: RawFd,
+    _keep: Vec<OwnedFd>,
+    _dir: TempDir,
+}
+
+fn socket(domain: i32, kind: i32) -> OwnedFd {
+    // SAFETY: socket(2) returns a new descriptor or -1.
+    let fd = unsafe { libc::socket(domain, kind | libc::SOCK_CLOEXEC, 0) };
+    assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
+    // SAFETY: a new descriptor that we own.
+    unsafe { OwnedFd::from_raw_fd(fd) }
+}
+
+fn seqpacket_connection(dir: &TempDir) -> Vec<OwnedFd> {
+    let listener = seqpacket_listener(dir);
+    let client = socket(libc::AF_UNIX, libc::SOCK_SEQPACKET);
+    let addr = sockaddr(&dir.path("seq"));
+    // SAFETY: a valid sockaddr_un of the given size.
+    assert_eq!(
+        unsafe {
+            libc::connect(
+                client.as_raw_fd(),
+                (&addr as *const libc::sockaddr_un).cast(),
+                size_of_val(&addr) as u32,
+            )
+        },
+        0
+    );
+    // SAFETY: accept on a listening socket.
+    let accepted = unsafe {
+        libc::accept4(
+            listener.as_raw_fd(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            libc::SOCK_CLOEXEC,
+        )
+    };
+    assert!(accepted >= 0);
+    // SAFETY: a new descriptor that we own.
+    vec![unsafe { OwnedFd::from_raw_fd(accepted) }, client, listener]
+}
+
+fn seqpacket_listener(dir: &TempDir) -> OwnedFd {
+    let fd = socket(libc::AF_UNIX, libc::SOCK_SEQPACKET);
+    let addr = sockaddr(&dir.path("seq"));
+    // SAFETY: a valid sockaddr_un; listen on the bound socket.
+    unsafe {
+        assert_eq!(
+            libc::bind(
+                fd.as_raw_fd(),
+                (&addr as *const libc::sockaddr_un).cast(),
+                size_of_val(&addr) as u32
+            ),
+            0
+        );
+        assert_eq!(libc::listen(fd.as_raw_fd(), 4), 0);
+    }
+    fd
+}
+
+pub fn sockaddr(path: &std::path::Path) -> libc::sockaddr_un {
+    use std::os::unix::ffi::OsStrExt;
+    // SAFETY: all-zero is a valid sockaddr_un.
+    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    for (dst, src) in addr.sun_path.iter_mut().zip(path.as_os_str().as_bytes()) {
+        *dst = *src as libc::c_char;
+    }
+    addr
+}
+
+fn socketpair(kind: i32) -> Vec<OwnedFd> {
+    let mut fds = [0; 2];
+    // SAFETY: fds has room for two descriptors.
+    assert_eq!(
+        unsafe {
+            libc::socketpair(
+                libc::AF_UNIX,
+                kind | libc::SOCK_CLOEXEC,
+                0,
+                fds.as_mut_ptr(),
+            )
+        },
+        0
+    );
+    // SAFETY: two new descriptors that we own.
+    fds.iter()
+        .map(|&fd| unsafe { OwnedFd::from_raw_fd(fd) })
+        .collect()
+}
+
+fn owned(value: impl Into<OwnedFd>) -> OwnedFd {
+    value.into()
+}
+
+/// Builds the fixture `name` of tests/cases.json.
+pub fn fixture(name: &str) -> Fixture {
+    let dir = TempDir::new();
+    let unix_listener = |file: &str| UnixListener::bind(dir.path(file)).unwrap();
+    let keep: Vec<OwnedFd> = match name {
+        "socketpair-stream" => socketpair(libc::SOCK_STREAM),
+        "socketpair-dgram" => socketpair(libc::SOCK_DGRAM),
+        "socketpair-seqpacket" => socketpair(libc::SOCK_SEQPACKET),
+        "unix-stream-accepted" | "unix-stream-connecting" => {
+            let listener = unix_listener("s");
+            let client = UnixStream::connect(dir.path("s")).unwrap();
+            let (server, _) = listener.accept().unwrap();
+            let (first, second) = if name.ends_with("accepted") {
+                (server.into(), client.into())
+            } else {
+                (client.into(), server.into())
+            };
+            vec![first, second, owned(listener)]
+        }
+        "unix-seqpacket-accepted" => seqpacket_connection(&dir),
+        "closed-fd" => {
+            let fd = socket(libc::AF_UNIX, libc::SOCK_STREAM);
+            let number = fd.as_raw_fd();
+            drop(fd);
+            return Fixture {
+                fd: number,
+                _keep: Vec::new(),
+                _dir: dir,
+            };
+        }
+        "negative-fd" => {
+            return Fixture {
+                fd: -1,
+                _keep: Vec::new(),
+                _dir: dir,
+            }
+        }
+        "o-path-fd" => {
+            // SAFETY: open(2) with a NUL-terminated path.
+            let fd = unsafe { libc::open(c"/".as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
+            // SAFETY: a new descriptor that we own.
+            vec![unsafe { OwnedFd::from_raw_fd(fd) }]
+        }
+        "pipe" => {
+            let mut fds = [0; 2];
+            // SAFETY: fds has room for two descriptors.
+            assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+            // SAFETY: two new descriptors that we own.
+            fds.iter()
+                .map(|&fd| unsafe { OwnedFd::from_raw_fd(fd) })
+                .collect()
+        }
+        "regular-file" => vec![File::create(dir.path("file")).unwrap().into()],
+        "dev-null" => vec![File::open("/dev/null").unwrap().into()],
+        "tcp-listening" => vec![std::net::TcpListener::bind("127.0.0.1:0").unwrap().into()],
+        "tcp-connected" => {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+            vec![
+                listener.accept().unwrap().0.into(),
+                client.into(),
+                listener.into(),
+            ]
+        }
+        "udp" => vec![std::net::UdpSocket::bind("127.0.0.1:0").unwrap().into()],
+        "netlink" => vec![socket(libc::AF_NETLINK, libc::SOCK_RAW)],
+        "unix-stream-unconnected" => vec![socket(libc::AF_UNIX, libc::SOCK_STREAM)],
+        "unix-stream-bound" => {
+            let fd = socket(libc::AF_UNIX, libc::SOCK_STREAM);
+            let addr = sockaddr(&dir.path("bound"));
+            // SAFETY: a valid sockaddr_un of the given size.
+            assert_eq!(
+                unsafe {
+                    libc::bind(
+                        fd.as_raw_fd(),
+                        (&addr as *const libc::sockaddr_un).cast(),
+                        size_of_val(&addr) as u32,
+                    )
+                },
+                0
+            );
+            vec![fd]
+        }
+        "unix-dgram-unbound" => vec![UnixDatagram::unbound().unwrap().into()],
+        "unix-dgram-connected" => {
+            let target = UnixDatagram::bind(dir.path("d")).unwrap();
+            let socket = UnixDatagram::unbound().unwrap();
+            socket.connect(dir.path("d")).unwrap();
+            vec![socket.into(), target.into()]
+        }
+        "unix-stream-listening" => vec![unix_listener("l").into()],
+        "unix-seqpacket-listening" => vec![seqpacket_listener(&dir)],
+        other => panic!("unknown fixture {other}"),
+    };
+    Fixture {
+        fd: keep[0].as_raw_fd(),
+        _keep: keep,
+        _dir: dir,
+    }
+}
+
+/// A client process forked from this one: it connects to `path` (after
+/// `prepare`, e.g. dropping privileges, runs in the child), writes one byte,
+/// then waits until `release`. Only async-signal-safe work in the child.
+pub struct Client {
+    pub pid: i32,
+    hold: Option<UnixStream>,
+}
+
+impl Client {
+    pub fn start(path: &std::path::Path, prepare: impl FnOnce()) -> Client {
+        let (hold_parent, hold_child) = UnixStream::pair().unwrap();
+        let addr = sockaddr(path);
+        // SAFETY: the child only makes system calls, then _exit.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0);
+        if pid == 0 {
+            drop(hold_parent);
+            prepare();
+            let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0) };
+            let ok = unsafe {
+                libc::connect(
+                    fd,
+                    (&addr as *const libc::sockaddr_un).cast(),
+                    size_of_val(&addr) as u32,
+                )
+            } == 0;
+            let mut byte = [0u8];
+            // Wait for the parent to close its end.
+            unsafe { libc::read(hold_child.as_raw_fd(), byte.as_mut_ptr().cast(), 1) };
+            unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+        }
+        Client {
+            pid,
+            hold: Some(hold_parent),
+        }
+    }
+
+    /// Lets the client exit; it stays a zombie until `reap`.
+    pub fn release(&mut self) {
+        self.hold = None;
+    }
+
+    /// Blocks until the released client has exited, without reaping it.
+    pub fn wait_exit(&self) {
+        // SAFETY: waitid with WNOWAIT leaves the child a zombie.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        unsafe {
+            libc::waitid(
+                libc::P_PID,
+                self.pid as u32,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
+        };
+    }
+
+    pub fn reap(&mut self) -> i32 {
+        self.release();
+        let mut status = 0;
+        // SAFETY: waits for our own child.
+        unsafe { libc::waitpid(self.pid, &mut status, 0) };
+        status
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if self.hold.is_some() {
+            self.reap();
+        }
+    }
+}
+
+/// Drops to uid/gid 65534 with `groups` as supplementary groups, in a child.
+pub fn become_nobody(groups: &[u32]) {
+    // SAFETY: async-signal-safe system calls in a forked child.
+    unsafe {
+        if libc::setgroups(groups.len(), groups.as_ptr()) != 0
+            || libc::setgid(NOBODY) != 0
+            || libc::setuid(NOBODY) != 0
+        {
+            libc::_exit(3);
+        }
+    }
+}
+
+/// A listener in a folder reachable by other users, and a client connected to it.
+pub fn accept_client(prepare: impl FnOnce()) -> (UnixStream, Client, TempDir) {
+    let dir = TempDir::new();
+    let listener = UnixListener::bind(dir.path("s")).unwrap();
+    chmod(&dir.path("s"), 0o666);
+    let client = Client::start(&dir.path("s"), prepare);
+    let (conn, _) = listener.accept().unwrap();
+    (conn, client, dir)
+}
+
+pub fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+pub fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+/// Runs `child` in a forked process and returns its exit code; 77 means "skipped".
+pub fn in_child(child: impl FnOnce() -> i32) -> i32 {
+    // SAFETY: the test binaries that use this run one test at a time.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128 + libc::WTERMSIG(status)
+    }
+}
+
+pub fn read_byte(stream: &mut UnixStream) -> u8 {
+    let mut byte = [0];
+    stream.read_exact(&mut byte).unwrap();
+    byte[0]
+}
+
+pub fn write_byte(stream: &mut UnixStream, byte: u8) {
+    stream.write_all(&[byte]).unwrap();
+}
