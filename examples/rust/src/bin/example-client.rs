@@ -18,7 +18,10 @@ fn main() {
     let reply = reply.lines().next().unwrap_or_default();
     // SAFETY: plain libc getters.
     let (pid, uid, gid) = unsafe { (libc::getpid(), libc::geteuid(), libc::getegid()) };
-    println!("{{\"pid\": {pid}, \"uid\": {uid}, \"gid\": {gid}, \"reply\": {}}}", json_string(reply));
+    println!(
+        "{{\"pid\": {pid}, \"uid\": {uid}, \"gid\": {gid}, \"reply\": {}}}",
+        json_string(reply)
+    );
 }
 
 fn json_string(text: &str) -> String {

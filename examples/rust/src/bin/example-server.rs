@@ -25,7 +25,12 @@ extern "C" fn on_signal(_: libc::c_int) {
 /// Binds `path`, replacing a stale socket file but never a live server's.
 fn listen(path: &Path) -> std::io::Result<UnixListener> {
     match UnixStream::connect(path) {
-        Ok(_) => return Err(std::io::Error::new(ErrorKind::AddrInUse, "another server is live there")),
+        Ok(_) => {
+            return Err(std::io::Error::new(
+                ErrorKind::AddrInUse,
+                "another server is live there",
+            ))
+        }
         Err(err) if err.kind() == ErrorKind::ConnectionRefused => std::fs::remove_file(path)?,
         Err(_) => {}
     }
@@ -41,11 +46,19 @@ fn answer(conn: &UnixStream) -> String {
     match peercred::read(conn) {
         Err(err) => format!("deny reason={err}"),
         Ok(cred) => {
-            let ids = format!("pid={} uid={} gid={}", cred.pid().unwrap_or(0), cred.uid(), cred.gid());
+            let ids = format!(
+                "pid={} uid={} gid={}",
+                cred.pid().unwrap_or(0),
+                cred.uid(),
+                cred.gid()
+            );
             if cred.uid() == me || cred.uid() == 0 {
                 format!("allow {ids}")
             } else {
-                format!("deny {ids} reason=uid {} is neither {me} nor root", cred.uid())
+                format!(
+                    "deny {ids} reason=uid {} is neither {me} nor root",
+                    cred.uid()
+                )
             }
         }
     }
@@ -61,7 +74,9 @@ fn main() {
         eprintln!("server: cannot listen on {}: {err}", path.display());
         std::process::exit(1);
     });
-    SOCKET_PATH.set(CString::new(path.as_os_str().as_bytes()).expect("path without NUL")).unwrap();
+    SOCKET_PATH
+        .set(CString::new(path.as_os_str().as_bytes()).expect("path without NUL"))
+        .unwrap();
     // SAFETY: installs a handler that only calls async-signal-safe functions.
     unsafe {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
