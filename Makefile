@@ -18,8 +18,9 @@ include mk/c.mk
 include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
+include mk/bench.mk
 
-.PHONY: demo test dist bench clean
+.PHONY: demo test dist clean
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py

@@ -66,4 +66,3 @@ dist-c:
 
 bench-c: c-lib
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/bench.c -o $(BUILD)/c/bench $(C_RPATH)
-	$(BUILD)/c/bench

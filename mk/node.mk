@@ -10,8 +10,12 @@ NODE_SCRATCH := $(NODE_BUILD)/scratch
 NODE_MODULES := $(NODE_DIR)/node_modules/.package-lock.json
 NPM_QUIET    := --no-audit --no-fund --loglevel=error
 
+# The locked versions, installed with `npm install --no-save` rather than
+# `npm ci`: the registry mirror here lacks the non-Linux optional packages of
+# @napi-rs/cli's dependencies, which npm leaves out of the lockfile and which
+# `npm ci` then reports as missing. --no-save leaves the lockfile untouched.
 $(NODE_MODULES): $(NODE_DIR)/package-lock.json
-	cd $(NODE_DIR) && npm ci --ignore-scripts $(NPM_QUIET)
+	cd $(NODE_DIR) && npm install --no-save --ignore-scripts $(NPM_QUIET)
 
 # Installs the packed tarball into $(1), an empty project folder.
 define node_install

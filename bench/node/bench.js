@@ -1,0 +1,39 @@
+'use strict';
+// ns per call of @peercred/node read(socket) and read(fd), next to peercred
+// 1.1.2 from npm, on one accepted socket whose peer is another process, in
+// alternating rounds. Usage: BENCH_MODULES=... node bench.js [CALLS_PER_ROUND]
+const { ours, loadOld, emit, server } = require('./common.js');
+
+const ROUNDS = 7;
+const CALLS = Number(process.argv[2] ?? 300000);
+
+function time(call, arg) {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < CALLS; i++) call(arg);
+  return Number(process.hrtime.bigint() - start) / CALLS;
+}
+
+async function main() {
+  const old = loadOld();
+  const srv = await server();
+  const { conn, child, pid } = await srv.next();
+  const fd = conn._handle.fd;
+  const theirs = old.fromSock(conn);
+  const mine = ours.read(conn);
+  emit({ name: 'note', text: `get-peercred 1.0.0 and unix-socket-credentials 0.1.3 no longer build on Node ${process.versions.node.split('.')[0]}` });
+  emit({ name: 'note', text: `client pid ${pid} uid ${mine.uid} gid ${mine.gid}: @peercred/node says ${JSON.stringify(mine)}, peercred 1.1.2 says ${JSON.stringify(theirs)}` });
+  const contestants = [
+    ['@peercred/node read(socket)', ours.read, conn],
+    ['@peercred/node read(fd)', ours.read, fd],
+    ['peercred 1.1.2 fromSock(socket)', old.fromSock, conn],
+  ];
+  for (const [, call, arg] of contestants) time(call, arg); // warm up
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, call, arg] of contestants) emit({ name, round, ns: Number(time(call, arg).toFixed(1)) });
+  }
+  child.stdin.end();
+  conn.destroy();
+  srv.close();
+}
+
+main();

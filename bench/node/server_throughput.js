@@ -1,0 +1,56 @@
+'use strict';
+// Accepted connections per second of a Node net server, with and without one
+// read() per connection; the connections come from a client in another
+// process. Alternating rounds. Usage: BENCH_MODULES=... node server_throughput.js
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { ours, emit } = require('./common.js');
+
+const ROUNDS = 5;
+const CONNECTIONS = 5000;
+const CONCURRENCY = 32;
+
+// Opens CONNECTIONS connections, CONCURRENCY at a time, each waiting for the
+// server to close it; prints the elapsed milliseconds.
+const CLIENT = `
+const net = require('node:net');
+let started = 0, done = 0;
+const t0 = process.hrtime.bigint();
+function one() {
+  if (started === ${CONNECTIONS}) return;
+  started++;
+  net.connect(process.argv[1]).on('close', () => {
+    if (++done === ${CONNECTIONS}) console.log(Number(process.hrtime.bigint() - t0) / 1e6);
+    else one();
+  }).on('error', (e) => { console.error(e); process.exit(1); }).resume();
+}
+for (let i = 0; i < ${CONCURRENCY}; i++) one();
+`;
+
+async function round(withRead) {
+  const sockPath = path.join(os.tmpdir(), `peercred-tp-${process.pid}.sock`);
+  const srv = net.createServer((conn) => {
+    if (withRead) ours.read(conn);
+    conn.end();
+  });
+  await new Promise((resolve) => srv.listen(sockPath, resolve));
+  const client = spawn(process.execPath, ['-e', CLIENT, sockPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  client.stdout.on('data', (d) => (out += d));
+  await new Promise((resolve) => client.on('exit', resolve));
+  await new Promise((resolve) => srv.close(resolve));
+  return CONNECTIONS / (Number(out) / 1000);
+}
+
+async function main() {
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const withRead of [false, true]) {
+      const perSecond = await round(withRead);
+      emit({ name: `net server, ${withRead ? 'one read() per connection' : 'no read'}`, round: i, conn_per_s: Math.round(perSecond) });
+    }
+  }
+}
+
+main();

@@ -1,0 +1,67 @@
+"""peercred.read next to the stdlib ways of getting the same answer, on an
+accepted socket whose peer is another process, in alternating rounds
+(make bench). Prints one JSON object per measurement."""
+
+import collections
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+import peercred
+
+ROUNDS = 7
+CALLS = int(sys.argv[1]) if len(sys.argv) > 1 else 300_000
+Cred = collections.namedtuple("Cred", "pid uid gid")
+SIZE = struct.calcsize("iII")
+
+
+def bare(sock):
+    sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, SIZE)
+
+
+def unpacked(sock):
+    Cred(*struct.unpack("iII", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, SIZE)))
+
+
+def timed(call, arg):
+    start = time.perf_counter_ns()
+    for _ in range(CALLS):
+        call(arg)
+    return (time.perf_counter_ns() - start) / CALLS
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "s")
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(path)
+        listener.listen()
+        client = subprocess.Popen(
+            [sys.executable, "-c", f"import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect({path!r}); sys.stdin.read()"],
+            stdin=subprocess.PIPE,
+        )
+        conn, _ = listener.accept()
+    contestants = [
+        ("stdlib getsockopt (bytes only)", bare, conn),
+        ("stdlib getsockopt + struct.unpack + namedtuple", unpacked, conn),
+        ("peercred.read(sock)", peercred.read, conn),
+        ("peercred.read(fd)", peercred.read, conn.fileno()),
+    ]
+    for _, call, arg in contestants:
+        call(arg)  # warm up
+    for round_ in range(ROUNDS):
+        for name, call, arg in contestants:
+            ns = timed(call, arg)
+            print(json.dumps({"lang": "python", "name": name, "round": round_, "ns": round(ns, 1)}), flush=True)
+    client.stdin.close()
+    client.wait()
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()

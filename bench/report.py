@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Turns the JSON lines that `make bench` collected into one table: medians of
+the alternating rounds, the ratios against the baselines measured in the same
+run, and whether each target of BENCHMARKS.md holds.
+Usage: report.py RESULTS.jsonl"""
+
+import collections
+import json
+import platform
+import statistics
+import subprocess
+import sys
+
+C_FLOOR = ("c", "getsockopt(SO_PEERCRED) raw")
+TARGETS = [
+    # (lang, name, baseline, at most, what the ratio means)
+    ("c", "peercred_read", C_FLOOR, 1.10, "x the raw C loop"),
+    ("rust", "peercred::read", ("rust", "getsockopt(SO_PEERCRED) raw"), None, "x the raw libc call"),
+    ("python", "peercred.read(sock)", ("python", "stdlib getsockopt (bytes only)"), 1.0, "x the bare stdlib call"),
+    ("python", "peercred.read(fd)", ("python", "stdlib getsockopt (bytes only)"), None, "x the bare stdlib call"),
+    ("python", "stdlib getsockopt + struct.unpack + namedtuple", ("python", "stdlib getsockopt (bytes only)"), None, "x the bare stdlib call"),
+    ("node", "@peercred/node read(socket)", C_FLOOR, 1.6, "x the raw C loop"),
+    ("node", "@peercred/node read(socket)", ("node", "peercred 1.1.2 fromSock(socket)"), 0.33, "x peercred 1.1.2"),
+    ("node", "@peercred/node read(fd)", C_FLOOR, None, "x the raw C loop"),
+]
+
+
+def version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
+def main(path):
+    records = [json.loads(line) for line in open(path) if line.startswith("{")]
+    ns = collections.defaultdict(list)
+    per_second = collections.defaultdict(list)
+    notes, ss_rows = [], []
+    for r in records:
+        key = (r["lang"], r["name"])
+        if "ns" in r:
+            ns[key].append(r["ns"])
+        elif "conn_per_s" in r:
+            per_second[key].append(r["conn_per_s"])
+        elif "ms" in r:
+            ss_rows.append(r)
+        elif "text" in r:
+            notes.append(r["text"])
+    median = {key: statistics.median(values) for key, values in ns.items()}
+    rounds = min(len(v) for v in ns.values()) if ns else 0
+
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"Machine: {cpu}, {len(open('/proc/cpuinfo').read().split('processor')) - 1} CPUs, Linux {platform.release()}")
+    print(f"Tools: {version(['rustc', '--version'])}; {version(['cc', '--version'])}; Python {platform.python_version()}; Node {version(['node', '--version'])}")
+    print(f"ns per call: median of {rounds} alternating rounds; peer in another process\n")
+    print(f"{'':7} {'call':48} {'ns/call':>8}")
+    for (lang, name), value in median.items():
+        print(f"{lang:7} {name:48} {value:8.1f}")
+    print("\nRatios (same run) and targets:")
+    for lang, name, base, limit, meaning in TARGETS:
+        if (lang, name) not in median or base not in median:
+            continue
+        ratio = median[(lang, name)] / median[base]
+        verdict = "" if limit is None else (f"  target <= {limit:.2f}: " + ("met" if ratio <= limit else "MISSED"))
+        print(f"  {lang:7} {name:48} {ratio:6.2f}{meaning}{verdict}")
+    if ss_rows:
+        print("\nThe shell approach of seed 000, one call per connection from a different client process:")
+        for r in ss_rows:
+            print(f"  {r['name']:58} {r['ms']:9.3f} ms/call, wrong pid {r['wrong']}/{r['calls']}")
+    if per_second:
+        print("\nServer throughput, accepted connections per second (median of rounds):")
+        groups = collections.defaultdict(dict)
+        for (lang, name), values in per_second.items():
+            server, mode = name.split(", ", 1)
+            groups[(lang, server)][mode] = statistics.median(values)
+        for (lang, server), modes in groups.items():
+            plain = next(v for k, v in modes.items() if k == "no read")
+            checked = next(v for k, v in modes.items() if k != "no read")
+            cost = (plain - checked) / plain * 100
+            print(f"  {lang:7} {server:24} no read {plain:8.0f}/s, with read {checked:8.0f}/s: check costs {cost:5.1f}%  target < 3%: {'met' if cost < 3 else 'MISSED'}")
+    for note in notes:
+        print(f"\nNote: {note}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

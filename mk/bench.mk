@@ -1,0 +1,25 @@
+# `make bench` (never part of make test): release builds, a peer in another
+# process, alternating rounds; one table with ratios measured in this run.
+.PHONY: bench
+
+BENCH         := $(BUILD)/bench
+BENCH_RESULTS := $(BENCH)/results.jsonl
+BENCH_MODULES := $(BENCH)/modules/node_modules
+
+bench: bench-c python node
+	$(CARGO) build --release -p peercred-examples --bin bench-read
+	rm -rf $(BENCH) && mkdir -p $(BENCH)/modules
+	@echo "== installing peercred@1.1.2 from npm (built by node-gyp) for comparison"
+	echo '{"private": true}' > $(BENCH)/modules/package.json
+	cd $(BENCH)/modules && npm install --no-audit --no-fund --loglevel=error peercred@1.1.2 >/dev/null
+	cp -r $(NODE_SCRATCH)/node_modules/@peercred $(BENCH_MODULES)/
+	@echo "== C";      $(BUILD)/c/bench | tee -a $(BENCH_RESULTS)
+	@echo "== Rust";   $(ROOT)/target/release/bench-read | tee -a $(BENCH_RESULTS)
+	@echo "== Python"; cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/bench.py | tee -a $(BENCH_RESULTS)
+	@echo "== Node";   BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/bench.js | tee -a $(BENCH_RESULTS)
+	@echo "== the shell approach"; BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/ss.js | tee -a $(BENCH_RESULTS)
+	@echo "== servers"
+	BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/server_throughput.js | tee -a $(BENCH_RESULTS)
+	cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/server_throughput.py | tee -a $(BENCH_RESULTS)
+	@echo
+	$(PYTHON) $(ROOT)/bench/report.py $(BENCH_RESULTS) | tee $(BENCH)/report.txt
