@@ -11,11 +11,21 @@ use std::time::Instant;
 const ROUNDS: usize = 7;
 
 fn raw(conn: &UnixStream) {
-    let mut cred = libc::ucred { pid: 0, uid: 0, gid: 0 };
+    let mut cred = libc::ucred {
+        pid: 0,
+        uid: 0,
+        gid: 0,
+    };
     let mut len = size_of::<libc::ucred>() as libc::socklen_t;
     // SAFETY: cred and len describe a valid buffer.
     let rc = unsafe {
-        libc::getsockopt(conn.as_raw_fd(), libc::SOL_SOCKET, libc::SO_PEERCRED, (&mut cred as *mut libc::ucred).cast(), &mut len)
+        libc::getsockopt(
+            conn.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut cred as *mut libc::ucred).cast(),
+            &mut len,
+        )
     };
     assert_eq!(rc, 0);
     black_box(cred);
@@ -34,13 +44,22 @@ fn time(calls: u32, conn: &UnixStream, f: fn(&UnixStream)) -> f64 {
 }
 
 fn main() {
-    let calls: u32 = std::env::args().nth(1).map_or(1_000_000, |n| n.parse().expect("a number of calls"));
+    let calls: u32 = std::env::args()
+        .nth(1)
+        .map_or(1_000_000, |n| n.parse().expect("a number of calls"));
     let path = std::env::temp_dir().join(format!("peercred-bench-rs-{}.sock", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let listener = UnixListener::bind(&path).unwrap();
     // The peer is another process, so nothing can take a same-process shortcut.
-    let script = format!("import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect({:?}); sys.stdin.read()", path);
-    let mut client = Command::new("python3").args(["-c", &script]).stdin(Stdio::piped()).spawn().unwrap();
+    let script = format!(
+        "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect({:?}); sys.stdin.read()",
+        path
+    );
+    let mut client = Command::new("python3")
+        .args(["-c", &script])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
     let (conn, _) = listener.accept().unwrap();
     std::fs::remove_file(&path).unwrap();
 
@@ -50,7 +69,9 @@ fn main() {
     for round in 0..ROUNDS {
         let (r, o) = (time(calls, &conn, raw), time(calls, &conn, ours));
         println!("{{\"lang\":\"rust\",\"name\":\"getsockopt(SO_PEERCRED) raw\",\"round\":{round},\"ns\":{r:.1}}}");
-        println!("{{\"lang\":\"rust\",\"name\":\"peercred::read\",\"round\":{round},\"ns\":{o:.1}}}");
+        println!(
+            "{{\"lang\":\"rust\",\"name\":\"peercred::read\",\"round\":{round},\"ns\":{o:.1}}}"
+        );
         raws.push(r);
         ourses.push(o);
     }
