@@ -8,8 +8,8 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { ours, emit } = require('./common.js');
 
-const ROUNDS = 5;
-const CONNECTIONS = 5000;
+const ROUNDS = 6;
+const CONNECTIONS = 20000;
 const CONCURRENCY = 32;
 
 // Opens CONNECTIONS connections, CONCURRENCY at a time, each waiting for the
@@ -31,24 +31,37 @@ for (let i = 0; i < ${CONCURRENCY}; i++) one();
 
 async function round(withRead) {
   const sockPath = path.join(os.tmpdir(), `peercred-tp-${process.pid}.sock`);
+  let inCheck = 0n; // time spent inside read(), measured around each call
   const srv = net.createServer((conn) => {
-    if (withRead) ours.read(conn);
+    if (withRead) {
+      const start = process.hrtime.bigint();
+      ours.read(conn);
+      inCheck += process.hrtime.bigint() - start;
+    }
     conn.end();
   });
   await new Promise((resolve) => srv.listen(sockPath, resolve));
+  const cpu = process.cpuUsage();
   const client = spawn(process.execPath, ['-e', CLIENT, sockPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   client.stdout.on('data', (d) => (out += d));
   await new Promise((resolve) => client.on('exit', resolve));
+  const used = process.cpuUsage(cpu);
   await new Promise((resolve) => srv.close(resolve));
-  return CONNECTIONS / (Number(out) / 1000);
+  return {
+    perSecond: CONNECTIONS / (Number(out) / 1000),
+    cpuUs: (used.user + used.system) / CONNECTIONS,
+    checkUs: Number(inCheck) / 1000 / CONNECTIONS,
+  };
 }
 
 async function main() {
   for (let i = 0; i < ROUNDS; i++) {
-    for (const withRead of [false, true]) {
-      const perSecond = await round(withRead);
-      emit({ name: `net server, ${withRead ? 'one read() per connection' : 'no read'}`, round: i, conn_per_s: Math.round(perSecond) });
+    // ABBA order, so that drift during the run does not favour either mode.
+    for (const withRead of i % 2 ? [true, false] : [false, true]) {
+      const { perSecond, cpuUs, checkUs } = await round(withRead);
+      const name = `net server, ${withRead ? 'one read() per connection' : 'no read'}`;
+      emit({ name, round: i, conn_per_s: Math.round(perSecond), cpu_us_per_conn: Number(cpuUs.toFixed(2)), check_us_per_conn: Number(checkUs.toFixed(3)) });
     }
   }
 }

@@ -1,5 +1,5 @@
-"""Accepted connections per second of an asyncio Unix server, with and without
-one peercred.read per connection; the connections come from a client in
+"""Accepted connections per second of an asyncio Unix server, and the server's
+CPU time per connection, with and without one peercred.read per connection; the connections come from a client in
 another process. Alternating rounds. Prints one JSON object per round."""
 
 import asyncio
@@ -8,11 +8,12 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import peercred
 
-ROUNDS = 5
-CONNECTIONS = 3000
+ROUNDS = 6
+CONNECTIONS = 10000
 CONCURRENCY = 32
 
 # Opens CONNECTIONS connections, CONCURRENCY at a time, each waiting for the
@@ -35,27 +36,36 @@ asyncio.run(main(sys.argv[1]))
 
 
 async def one_round(path, with_read):
+    in_check = 0  # time spent inside the check, measured around each call
+
     async def handle(reader, writer):
+        nonlocal in_check
         if with_read:
+            start = time.perf_counter_ns()
             peercred.read(writer.get_extra_info("socket"))
+            in_check += time.perf_counter_ns() - start
         writer.close()
 
     server = await asyncio.start_unix_server(handle, path)
+    cpu = time.process_time()
     async with server:
         client = await asyncio.create_subprocess_exec(sys.executable, "-c", CLIENT, path, stdout=asyncio.subprocess.PIPE)
         out, _ = await client.communicate()
+    cpu_us = (time.process_time() - cpu) * 1e6 / CONNECTIONS
     os.unlink(path)
-    return CONNECTIONS / float(out)
+    return CONNECTIONS / float(out), cpu_us, in_check / 1000 / CONNECTIONS
 
 
 async def main():
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "s")
         for round_ in range(ROUNDS):
-            for with_read in (False, True):
-                per_second = await one_round(path, with_read)
+            # ABBA order, so that drift during the run does not favour either mode.
+            for with_read in (True, False) if round_ % 2 else (False, True):
+                per_second, cpu_us, check_us = await one_round(path, with_read)
                 name = "asyncio server, " + ("one peercred.read per connection" if with_read else "no read")
-                print(json.dumps({"lang": "python", "name": name, "round": round_, "conn_per_s": round(per_second)}), flush=True)
+                record = {"lang": "python", "name": name, "round": round_, "conn_per_s": round(per_second), "cpu_us_per_conn": round(cpu_us, 2), "check_us_per_conn": round(check_us, 3)}
+                print(json.dumps(record), flush=True)
 
 
 if __name__ == "__main__":
