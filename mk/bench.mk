@@ -22,4 +22,4 @@ bench: bench-c python node
 	BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/server_throughput.js | tee -a $(BENCH_RESULTS)
 	cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/server_throughput.py | tee -a $(BENCH_RESULTS)
 	@echo
-	$(PYTHON) $(ROOT)/bench/report.py $(BENCH_RESULTS) | tee $(BENCH)/report.txt
+	$(VENV)/bin/python $(ROOT)/bench/report.py $(BENCH_RESULTS) | tee $(BENCH)/report.txt
