@@ -26,7 +26,10 @@ python: $(MATURIN)
 test-python: python
 	@echo "== the wheel imports with no Rust toolchain on PATH"
 	cd / && env -i PATH=/usr/bin:/bin $(VENV)/bin/python -c 'import peercred; print("peercred", peercred.__version__)'
-	cd $(BUILD)/python && $(VENV)/bin/python -m pytest -q -p no:cacheprovider $(PY_DIR)/tests
+	@echo "== the extension built with the core's fault injection, for the panic test"
+	$(CARGO) build -p peercred-python --features fault-injection
+	cd $(BUILD)/python && PEERCRED_FAULT_BUILD=$(ROOT)/target/debug/lib_peercred.so \
+	  $(VENV)/bin/python -m pytest -q -p no:cacheprovider $(PY_DIR)/tests
 
 # --zig links against an old glibc, so the wheel is tagged manylinux2014 (glibc 2.17).
 dist-python: $(MATURIN)
