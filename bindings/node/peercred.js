@@ -8,6 +8,9 @@ const { getSystemErrorName } = require('node:util');
 const native = require('./binding.js');
 
 const MAX_FD = 2147483647;
+// libuv names every errno the core returns except EREMOTE (the peer's pid is
+// not visible from our PID namespace); 66 on every Linux architecture.
+const EREMOTE = 66;
 
 function describe(value) {
   if (value === null) return 'null';
@@ -56,7 +59,7 @@ function fdOf(socket) {
 function systemError(nativeError, syscall) {
   const errno = Number(nativeError.code);
   if (!Number.isInteger(errno)) return nativeError; // a panic turned exception: already clear
-  const code = getSystemErrorName(-errno);
+  const code = errno === EREMOTE ? 'EREMOTE' : getSystemErrorName(-errno);
   const err = new Error(`${code}: ${nativeError.message}, ${syscall}`);
   err.errno = -errno;
   err.code = code;

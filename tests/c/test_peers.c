@@ -5,6 +5,7 @@
 #include <peercred.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,30 +94,60 @@ void test_pid_namespace(void) {
 }
 
 #define THREADS 8
-#define READS 20000
+
+/* Reads per thread: 100,000, fewer under valgrind (PEERCRED_TEST_READS). */
+static long reads_per_thread(void) {
+    const char *env = getenv("PEERCRED_TEST_READS");
+    return env ? atol(env) : 100000;
+}
+
+struct reader {
+    long reads;
+    long wrong;
+};
 
 static void *reader_thread(void *arg) {
-    int *wrong = arg;
+    struct reader *r = arg;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-        *wrong = -1;
+        r->wrong = -1;
         return NULL;
     }
-    for (int i = 0; i < READS; i++) {
+    for (long i = 0; i < r->reads; i++) {
         peercred_ucred cred = {0};
-        if (peercred_read(sv[i % 2], &cred) != 0 || cred.pid != getpid() || cred.uid != geteuid()) (*wrong)++;
+        if (peercred_read(sv[i % 2], &cred) != 0 || cred.pid != getpid() || cred.uid != geteuid()) r->wrong++;
     }
     close(sv[0]);
     close(sv[1]);
     return NULL;
 }
 
-void test_threads(void) {
-    pthread_t threads[THREADS];
-    int wrong[THREADS] = {0};
-    for (int i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, reader_thread, &wrong[i]);
-    for (int i = 0; i < THREADS; i++) {
-        pthread_join(threads[i], NULL);
-        CHECK(wrong[i] == 0, "thread %d: %d wrong answers", i, wrong[i]);
+/* Opens and closes sockets until told to stop, so descriptor numbers keep being reused. */
+static void *churn_thread(void *arg) {
+    volatile int *stop = arg;
+    while (!*stop) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0) {
+            close(sv[0]);
+            close(sv[1]);
+        }
     }
+    return NULL;
+}
+
+void test_threads(void) {
+    pthread_t readers[THREADS], churners[2];
+    struct reader work[THREADS];
+    volatile int stop = 0;
+    for (int i = 0; i < 2; i++) pthread_create(&churners[i], NULL, churn_thread, (void *)&stop);
+    for (int i = 0; i < THREADS; i++) {
+        work[i] = (struct reader){.reads = reads_per_thread(), .wrong = 0};
+        pthread_create(&readers[i], NULL, reader_thread, &work[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(readers[i], NULL);
+        CHECK(work[i].wrong == 0, "thread %d: %ld wrong answers", i, work[i].wrong);
+    }
+    stop = 1;
+    for (int i = 0; i < 2; i++) pthread_join(churners[i], NULL);
 }

@@ -4,7 +4,8 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const readline = require('node:readline');
-const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { spawn, spawnSync } = require('node:child_process');
 const peercred = require('@peercred/node');
 const { NOBODY, isRoot, listen, acceptClient, finish, openFds } = require('./helpers.js');
 
@@ -126,4 +127,27 @@ test('no call leaves a descriptor behind', async () => {
   }
   assert.strictEqual(openFds(), before);
   await finish(peer);
+});
+
+const OUTSIDE = `
+const assert = require('node:assert');
+const peercred = require(process.argv[1]);
+const cred = peercred.read(3);
+assert.strictEqual(cred.pid, null);
+const peer = peercred.peerProcess(3);
+assert.strictEqual(peer.pid, null);
+assert.throws(() => peer.exe(), { code: 'EREMOTE' });
+peer.close();
+console.log('ok');
+`;
+
+test('a peer outside the reader\'s PID namespace', { skip: !isRoot && 'unshare needs root' }, async () => {
+  const peer = await acceptClient(); // the client lives in our namespace, outside the reader's
+  const packageDir = path.dirname(require.resolve('@peercred/node/package.json'));
+  const reader = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, '-e', OUTSIDE, packageDir], {
+    stdio: ['ignore', 'pipe', 'pipe', peer.conn._handle.fd],
+    encoding: 'utf8',
+  });
+  await finish(peer);
+  assert.strictEqual(reader.stdout.trim(), 'ok', reader.stdout + reader.stderr);
 });
