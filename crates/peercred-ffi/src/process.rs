@@ -41,11 +41,7 @@ pub extern "C" fn peercred_process_pid(pidfd: c_int, pid: *mut i32) -> c_int {
 /// or a negative errno (-EBADF, -EINVAL when `pidfd` is not a pidfd).
 #[no_mangle]
 pub extern "C" fn peercred_process_alive(pidfd: c_int) -> c_int {
-    guard(|| match peercred::raw::peer_process_from_pidfd(pidfd) {
-        Ok(process) => Ok(c_int::from(process.is_alive()?)),
-        Err(Error::PeerExited) => Ok(0),
-        Err(err) => Err(err),
-    })
+    guard(|| peercred::raw::pidfd_is_alive(pidfd).map(c_int::from))
 }
 
 /// The process's parent pid (0 when the parent is outside the caller's PID

@@ -55,6 +55,17 @@ pub fn peer_process_from_pidfd(pidfd: RawFd) -> Result<PeerProcess, Error> {
     })
 }
 
+/// Whether the process of a pidfd number the caller keeps is still running:
+/// `false` once it has exited, whether a zombie or already reaped (where
+/// [`PeerProcess::from_pidfd`] refuses to hold it).
+pub fn pidfd_is_alive(pidfd: RawFd) -> Result<bool, Error> {
+    match peer_process_from_pidfd(pidfd) {
+        Ok(process) => process.is_alive(),
+        Err(Error::PeerExited) => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
 fn with_fd<T>(
     fd: RawFd,
     call: impl FnOnce(BorrowedFd<'_>) -> Result<T, Error>,
