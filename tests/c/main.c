@@ -16,6 +16,7 @@ int main(void) {
     test_groups();
     test_label();
     test_pidfd_lifecycle();
+    test_pid_reuse();
     CHECK(open_fd_count() == before, "descriptors open: %d before the suite, %d after", before, open_fd_count());
     printf("c: %d passed, %d failed\n", checks_passed, checks_failed);
     return checks_failed != 0;

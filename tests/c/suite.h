@@ -15,6 +15,7 @@ void test_threads(void);
 void test_groups(void);
 void test_label(void);
 void test_pidfd_lifecycle(void);
+void test_pid_reuse(void);
 int open_fd_count(void);
 
 #endif

@@ -2,6 +2,10 @@
  * live, a zombie and a reaped peer. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mount.h>
 #include <peercred.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +123,65 @@ void test_pidfd_lifecycle(void) {
     CHECK(peercred_process_pid(pidfd, &pid) == -ESRCH && pid == 7, "reaped peer's pid must be -ESRCH");
     close(pidfd);
     listener_close(&l);
+}
+
+/* In a private PID namespace (as its init, with its own /proc): the client
+ * connects, exits and is reaped, and the next fork is forced onto its pid.
+ * /proc/PID then names the impostor; the pidfd taken at accept() must not. */
+static int pid_reuse_as_init(void) {
+    /* "none": ignored for a propagation change, but valgrind checks the strings. */
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 || mount("proc", "/proc", "proc", 0, NULL) < 0) return 77;
+    struct listener l;
+    struct peer p;
+    if (listener_open(&l, SOCK_STREAM) < 0 || peer_start(&p, &l, SOCK_STREAM, SAME_IDS, 0, NULL, 0) < 0) return 10;
+    int pidfd = peercred_pidfd(p.conn);
+    if (pidfd < 0) return pidfd == -ENOPROTOOPT ? 77 : 11;
+    pid_t reused = p.pid;
+    peer_reap(&p);
+    FILE *last = fopen("/proc/sys/kernel/ns_last_pid", "w");
+    if (!last || fprintf(last, "%d", (int)reused - 1) < 0 || fclose(last) != 0) return 12;
+    pid_t impostor = fork();
+    if (impostor == 0) {
+        execl("/bin/sleep", "sleep", "30", (char *)NULL);
+        _exit(1);
+    }
+    if (impostor != reused) return 13;
+    char link[64], target[256] = "";
+    snprintf(link, sizeof link, "/proc/%d/exe", (int)reused);
+    while (!strstr(target, "sleep")) { /* until the impostor has exec'd */
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        target[n > 0 ? n : 0] = '\0';
+    }
+    char exe[256];
+    size_t len = sizeof exe;
+    int refused = peercred_process_alive(pidfd) == 0 && peercred_process_exe(pidfd, exe, &len) == -ESRCH;
+    kill(impostor, SIGKILL);
+    waitpid(impostor, NULL, 0);
+    close(pidfd);
+    listener_close(&l);
+    return refused ? 0 : 14;
+}
+
+void test_pid_reuse(void) {
+    if (geteuid() != 0) {
+        SKIP("forced pid reuse: needs root (unshare, ns_last_pid)");
+        return;
+    }
+    pid_t helper = fork();
+    if (helper == 0) {
+        if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0) _exit(77);
+        pid_t init = fork();
+        if (init == 0) _exit(pid_reuse_as_init());
+        int status = 0;
+        waitpid(init, &status, 0);
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 15);
+    }
+    int status = 0;
+    waitpid(helper, &status, 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+        SKIP("forced pid reuse: unshare, mount or SO_PEERPIDFD is not available here");
+        return;
+    }
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the pidfd described the impostor, or the setup failed: %d",
+          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }

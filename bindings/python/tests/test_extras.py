@@ -146,3 +146,50 @@ def test_a_peer_outside_the_readers_pid_namespace():
     if done.returncode != 0 and "unshare failed" in done.stderr:
         pytest.skip(f"unshare is not permitted here: {done.stderr.strip()}")
     assert done.stdout.strip() == "ok", done.stdout + done.stderr
+
+
+PID_REUSE = """
+import os, socket, sys, tempfile, peercred
+path = os.path.join(tempfile.mkdtemp(), "s")
+listener = socket.socket(socket.AF_UNIX)
+listener.bind(path)
+listener.listen()
+client = os.fork()
+if client == 0:
+    socket.socket(socket.AF_UNIX).connect(path)
+    os._exit(0)
+conn, _ = listener.accept()
+peer = peercred.peer_process(conn)
+assert peer.pid == client
+os.waitpid(client, 0)  # exited and reaped: its pid is free
+with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+    f.write(str(client - 1))
+impostor = os.fork()
+if impostor == 0:
+    os.execv("/bin/sleep", ["sleep", "30"])
+assert impostor == client, (impostor, client)
+while os.readlink(f"/proc/{client}/exe") == os.readlink("/proc/self/exe"):
+    pass  # until the impostor has exec'd
+assert os.readlink(f"/proc/{client}/exe").endswith("/sleep")  # /proc/PID names the impostor ...
+assert not peer.is_alive()
+for fact in (peer.exe, peer.cmdline, peer.uid, peer.start_time):
+    try:
+        fact()
+    except ProcessLookupError:
+        pass
+    else:
+        raise SystemExit(f"{fact.__name__}() described the impostor")  # ... the peer process must not
+os.kill(impostor, 9)
+print("ok")
+"""
+
+
+@requires_root("a private PID namespace (unshare) and ns_last_pid")
+def test_forced_pid_reuse_is_refused():
+    done = subprocess.run(
+        ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-c", PID_REUSE],
+        capture_output=True, text=True,
+    )
+    if done.returncode != 0 and "unshare failed" in done.stderr:
+        pytest.skip(f"unshare is not permitted here: {done.stderr.strip()}")
+    assert done.stdout.strip() == "ok", done.stdout + done.stderr
