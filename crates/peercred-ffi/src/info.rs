@@ -1,7 +1,10 @@
 //! peercred_strerror and peercred_version.
 
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int};
+use std::sync::OnceLock;
+
+use peercred::Error;
 
 use crate::guard::{guard, PEERCRED_ERR_PANIC};
 
@@ -14,25 +17,14 @@ pub extern "C" fn peercred_strerror(err: c_int) -> *const c_char {
 }
 
 fn text(err: c_int) -> &'static CStr {
-    match err.checked_neg() {
+    core_text(err).unwrap_or_else(|| match err.checked_neg() {
         Some(0) => c"success",
-        Some(libc::EBADF) => c"bad file descriptor: it is closed, negative or opened with O_PATH",
-        Some(libc::ENOTSOCK) => {
-            c"not a socket: pass the descriptor of a connected Unix domain socket"
-        }
-        Some(libc::EAFNOSUPPORT) => {
-            c"not a Unix domain socket: only AF_UNIX sockets carry peer credentials"
-        }
         Some(libc::ENOTCONN) => {
             c"no connected peer: pass the accepted connection, not the listening socket; \
               a datagram socket's credentials travel per message (SCM_CREDENTIALS)"
         }
         Some(libc::ENOPROTOOPT) => {
             c"not available: the kernel lacks this socket option, or no labelling LSM is loaded"
-        }
-        Some(libc::ESRCH) => c"peer exited: the process that connected is gone",
-        Some(libc::EREMOTE) => {
-            c"peer is outside this PID namespace: its pid is not visible from here"
         }
         Some(libc::ERANGE) => {
             c"buffer too small: the size needed was stored in the length argument"
@@ -44,7 +36,34 @@ fn text(err: c_int) -> &'static CStr {
             c"internal error in peercred (a bug; please report it); the call had no effect"
         }
         _ => c"unknown peercred error code",
-    }
+    })
+}
+
+/// The core's own message for the codes that stand for one error each; the
+/// others (ENOTCONN and ENOPROTOOPT cover several, the rest are C's) get C texts.
+fn core_text(err: c_int) -> Option<&'static CStr> {
+    static TEXTS: OnceLock<Vec<(c_int, CString)>> = OnceLock::new();
+    let texts = TEXTS.get_or_init(|| {
+        [
+            Error::BadDescriptor,
+            Error::NotASocket,
+            Error::NotUnixSocket,
+            Error::PeerExited,
+            Error::PidNotVisible,
+        ]
+        .iter()
+        .map(|e| {
+            (
+                -e.errno(),
+                CString::new(e.to_string()).expect("messages hold no NUL"),
+            )
+        })
+        .collect()
+    });
+    texts
+        .iter()
+        .find(|(code, _)| *code == err)
+        .map(|(_, text)| text.as_c_str())
 }
 
 const VERSION: &CStr =
