@@ -24,6 +24,10 @@ pub enum Error {
     /// `EREMOTE`: the peer's pid is not visible in the caller's PID namespace, so
     /// `/proc` cannot describe it from here.
     PidNotVisible,
+    /// `ENXIO`: `/proc` does not show the process (or the calling thread): it
+    /// is mounted for another PID namespace, or not mounted. Mount a `/proc`
+    /// for the caller's PID namespace (`unshare --pid --fork --mount-proc`).
+    ForeignProc,
     /// Any other errno the kernel returned, passed through.
     Os(i32),
 }
@@ -55,6 +59,7 @@ impl Error {
             Error::Unsupported(_) => libc::ENOPROTOOPT,
             Error::PeerExited => libc::ESRCH,
             Error::PidNotVisible => libc::EREMOTE,
+            Error::ForeignProc => libc::ENXIO,
             Error::Os(errno) => *errno,
         }
     }
@@ -108,6 +113,10 @@ impl fmt::Display for Error {
             ),
             Error::PidNotVisible => f.write_str(
                 "peer is outside this PID namespace: its pid is not visible from here",
+            ),
+            Error::ForeignProc => f.write_str(
+                "/proc does not show this process: it is mounted for another PID namespace, \
+                 or not at all; mount a /proc for this PID namespace (unshare --mount-proc)",
             ),
             Error::Os(errno) => io::Error::from_raw_os_error(*errno).fmt(f),
         }

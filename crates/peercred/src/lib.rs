@@ -47,10 +47,16 @@ compile_error!(
 
 mod cred;
 mod error;
+mod exe;
 mod extras;
 mod fault;
+mod liveness;
 mod own_pid;
+mod peer_pidfd;
+mod pidfd_pid;
+mod proc_parse;
 mod process;
+mod procfs;
 pub mod raw;
 mod sockopt;
 
