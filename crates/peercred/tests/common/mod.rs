@@ -380,3 +380,50 @@ pub fn read_byte(stream: &mut UnixStream) -> u8 {
 pub fn write_byte(stream: &mut UnixStream, byte: u8) {
     stream.write_all(&[byte]).unwrap();
 }
+
+/// A pidfd for our own child `pid` (which cannot be reaped behind our back).
+pub fn pidfd_open(pid: i32) -> OwnedFd {
+    // SAFETY: pidfd_open returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    assert!(fd >= 0, "pidfd_open: {}", std::io::Error::last_os_error());
+    // SAFETY: a new descriptor that we own.
+    unsafe { OwnedFd::from_raw_fd(fd as RawFd) }
+}
+
+/// Polls `done` every millisecond for up to ten seconds.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..10_000 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// The one-letter state of `/proc/PID/status` (`Z` for a zombie).
+pub fn proc_state(pid: i32) -> Option<char> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("State:"))
+        .and_then(|state| state.trim().chars().next())
+}
+
+/// This test binary's audit session id, None outside any login session.
+pub fn own_session() -> Option<u32> {
+    let id: u32 = std::fs::read_to_string("/proc/self/sessionid")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    (id != u32::MAX).then_some(id)
+}
+
+/// Whether this run exercises the fallback of kernels before 6.13 (no
+/// PIDFD_GET_INFO): `PEERCRED_FAULT=no-pidfd-info` with the core's
+/// fault-injection feature (mk/rust.mk runs these tests both ways).
+pub fn without_pidfd_info() -> bool {
+    cfg!(feature = "fault-injection")
+        && std::env::var_os("PEERCRED_FAULT").is_some_and(|v| v == "no-pidfd-info")
+}
