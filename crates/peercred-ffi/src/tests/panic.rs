@@ -48,6 +48,7 @@ fn every_function_returns_the_panic_code() {
     };
     let mut buf = [0 as libc::c_char; 8];
     let mut groups = [0u32; 8];
+    let mut digest = [0u8; PEERCRED_SHA256_LEN];
     let codes = [
         peercred_read(fd, &mut cred),
         peercred_groups(fd, groups.as_mut_ptr(), &mut len),
@@ -57,11 +58,15 @@ fn every_function_returns_the_panic_code() {
         peercred_process_alive(fd),
         peercred_process_parent_pid(fd, &mut n),
         peercred_process_exe(fd, buf.as_mut_ptr(), &mut len),
+        peercred_process_exe_matches(fd, c"/".as_ptr()),
+        peercred_process_exe_sha256(fd, digest.as_mut_ptr()),
         peercred_process_cmdline(fd, buf.as_mut_ptr(), &mut len),
         peercred_process_session_id(fd, &mut id),
+        peercred_process_same_session(fd, fd),
+        peercred_own_pidfd(),
         peercred_process_start_time(fd, &mut ticks),
         peercred_process_uid(fd, &mut id),
         peercred_process_gid(fd, &mut id),
     ];
-    assert_eq!(codes, [PEERCRED_ERR_PANIC; 13]);
+    assert_eq!(codes, [PEERCRED_ERR_PANIC; 17]);
 }
