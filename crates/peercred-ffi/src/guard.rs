@@ -51,3 +51,12 @@ pub(crate) fn writable<'a, T>(ptr: *mut T) -> Result<&'a mut T, Error> {
     // SAFETY: non-NULL pointers are the caller's promise of a valid, writable T.
     unsafe { ptr.as_mut() }.ok_or(Error::Os(libc::EINVAL))
 }
+
+/// A NUL-terminated string argument; NULL is a caller bug: -EINVAL.
+pub(crate) fn c_str<'a>(ptr: *const c_char) -> Result<&'a CStr, Error> {
+    if ptr.is_null() {
+        return Err(Error::Os(libc::EINVAL));
+    }
+    // SAFETY: non-NULL pointers are the caller's promise of a NUL-terminated string.
+    Ok(unsafe { CStr::from_ptr(ptr) })
+}

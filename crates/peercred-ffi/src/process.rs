@@ -9,7 +9,7 @@
 //! is still alive, so it never describes another process that took over the
 //! pid: a read that raced with the process's exit returns -ESRCH.
 
-use std::ffi::{CStr, OsStr};
+use std::ffi::OsStr;
 use std::os::fd::{IntoRawFd, OwnedFd};
 use std::os::raw::{c_char, c_int};
 use std::os::unix::ffi::OsStrExt;
@@ -17,7 +17,7 @@ use std::os::unix::ffi::OsStrExt;
 use peercred::{Error, PeerProcess};
 
 use crate::buffer::OutBuffer;
-use crate::guard::{guard, writable};
+use crate::guard::{c_str, guard, writable};
 
 /// When the process has no login session: the value of peercred_process_session_id().
 pub const PEERCRED_NO_SESSION: u32 = u32::MAX;
@@ -112,11 +112,7 @@ pub extern "C" fn peercred_process_exe(pidfd: c_int, buf: *mut c_char, len: *mut
 #[no_mangle]
 pub extern "C" fn peercred_process_exe_matches(pidfd: c_int, path: *const c_char) -> c_int {
     guard(|| {
-        if path.is_null() {
-            return Err(Error::Os(libc::EINVAL));
-        }
-        // SAFETY: a non-NULL `path` is the caller's promise of a NUL-terminated string.
-        let path = OsStr::from_bytes(unsafe { CStr::from_ptr(path) }.to_bytes());
+        let path = OsStr::from_bytes(c_str(path)?.to_bytes());
         Ok(c_int::from(process(pidfd)?.exe_matches(path)?))
     })
 }
