@@ -111,14 +111,18 @@ class PeerProcess {
     this.#native = nativeProcess;
   }
 
-  #fact(name) {
+  #open() {
     if (this.#native === null) {
       const err = new Error('PeerProcess is closed');
       err.code = 'ERR_PEER_PROCESS_CLOSED';
       throw err;
     }
-    const process = this.#native;
-    return call('pidfd', () => process[name]());
+    return this.#native;
+  }
+
+  #fact(name, ...args) {
+    const process = this.#open();
+    return call('pidfd', () => process[name](...args));
   }
 
   get pid() {
@@ -137,12 +141,35 @@ class PeerProcess {
   exe() {
     return this.#fact('exe');
   }
+  exeMatches(path) {
+    if (typeof path !== 'string' && !(path instanceof Uint8Array)) {
+      const err = new TypeError(
+        `The "path" argument must be of type string or an instance of Buffer. Received ${describe(path)}`,
+      );
+      err.code = 'ERR_INVALID_ARG_TYPE';
+      throw err;
+    }
+    return this.#fact('exeMatches', typeof path === 'string' ? path : Buffer.from(path));
+  }
+  exeSha256() {
+    return this.#fact('exeSha256');
+  }
   cmdline() {
     return this.#fact('cmdline');
   }
   sessionId() {
     const id = this.#fact('sessionId');
     return id < 0 ? null : id;
+  }
+  sameSession(other) {
+    if (!(other instanceof PeerProcess)) {
+      const err = new TypeError(
+        `The "other" argument must be an instance of PeerProcess. Received ${describe(other)}`,
+      );
+      err.code = 'ERR_INVALID_ARG_TYPE';
+      throw err;
+    }
+    return this.#fact('sameSession', other.#open());
   }
   startTime() {
     return this.#fact('startTime');
@@ -174,4 +201,8 @@ function peerProcess(socket) {
   return new PeerProcess(call('getsockopt', () => native.NativePeerProcess.fromSocket(fd)));
 }
 
-module.exports = { read, groups, securityLabel, pidfd, peerProcess, PeerProcess };
+function ownProcess() {
+  return new PeerProcess(call('pidfd_open', () => native.NativePeerProcess.own()));
+}
+
+module.exports = { read, groups, securityLabel, pidfd, peerProcess, ownProcess, PeerProcess };

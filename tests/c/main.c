@@ -17,6 +17,12 @@ int main(void) {
     test_label();
     test_pidfd_lifecycle();
     test_pid_reuse();
+    test_exe_matches_and_sha256();
+    test_own_process_and_sessions();
+    test_thread_with_its_own_descriptor_table();
+    test_server_whose_main_thread_exited();
+    test_peer_whose_main_thread_exited();
+    test_pid_namespace_under_the_parents_proc();
     CHECK(open_fd_count() == before, "descriptors open: %d before the suite, %d after", before, open_fd_count());
     printf("c: %d passed, %d failed\n", checks_passed, checks_failed);
     return checks_failed != 0;

@@ -16,6 +16,12 @@ void test_groups(void);
 void test_label(void);
 void test_pidfd_lifecycle(void);
 void test_pid_reuse(void);
+void test_exe_matches_and_sha256(void);
+void test_own_process_and_sessions(void);
+void test_thread_with_its_own_descriptor_table(void);
+void test_server_whose_main_thread_exited(void);
+void test_peer_whose_main_thread_exited(void);
+void test_pid_namespace_under_the_parents_proc(void);
 int open_fd_count(void);
 
 #endif

@@ -124,8 +124,10 @@ fn info(pidfd: BorrowedFd<'_>) -> Result<Option<Info>, Error> {
         return Ok(Some(Info::Visible { pid, ppid }));
     }
     match Error::last_os_error() {
-        // Outside the caller's namespace, or reaped on 6.13/6.14 (which lack
-        // PIDFD_INFO_EXIT): poll tells them apart.
+        // Outside the caller's namespace, as newer kernels (6.18) say it.
+        Error::Os(libc::EREMOTE) => Ok(Some(Info::NotVisible)),
+        // Older ones say ESRCH for that, as for a reaped process on
+        // 6.13/6.14 (which lack PIDFD_INFO_EXIT): poll tells them apart.
         Error::Os(libc::ESRCH) => Ok(Some(match liveness(pidfd)? {
             Liveness::Reaped => Info::Reaped,
             Liveness::Alive | Liveness::Exited => Info::NotVisible,

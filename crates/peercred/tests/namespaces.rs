@@ -138,6 +138,12 @@ fn reader_under_the_parents_proc() -> i32 {
             assert_eq!(own.parent_pid().unwrap(), None, "our parent is outside");
         }
 
+        let again = PeerProcess::from_pidfd(peercred::pidfd(&outside).unwrap());
+        if without_pidfd_info() {
+            assert_eq!(again.err(), Some(Error::ForeignProc));
+        } else {
+            assert_eq!(again.unwrap().pid(), None);
+        }
         let outside = PeerProcess::from_socket(&outside).unwrap();
         assert_eq!(outside.pid(), None);
         assert!(outside.is_alive().unwrap());

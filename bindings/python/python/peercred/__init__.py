@@ -4,6 +4,10 @@
 which the peer cannot forge, or raises OSError with the errno that says why
 there is no peer to describe; the kernel's placeholder credentials of a socket
 without a peer are never returned. See the package README for the whole table.
+
+``peercred.peer_process(sock)`` holds the peer process by its pidfd; its facts
+(executable, session, current ids) are read now from the live process, while
+``read()``, ``groups()`` and ``security_label()`` were recorded at connect().
 """
 
 from ._peercred import (
@@ -11,6 +15,7 @@ from ._peercred import (
     PeerProcess,
     __version__,
     groups,
+    own_process,
     peer_process,
     pidfd,
     read,
@@ -22,6 +27,7 @@ __all__ = [
     "PeerProcess",
     "__version__",
     "groups",
+    "own_process",
     "peer_process",
     "pidfd",
     "read",
