@@ -20,16 +20,20 @@ include mk/node.mk
 include mk/fuzz.mk
 include mk/bench.mk
 
-.PHONY: demo test dist clean
+.PHONY: demo test test-demo test-examples dist clean
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 
-test: test-rust test-c test-python test-node test-demo
+test: test-rust test-c test-python test-node test-demo test-examples
 	@echo "make test: all suites passed"
 
 test-demo: demo-prereqs
 	$(PYTHON) tests/demo.py --quiet
+
+# The example daemons against the attacks on program identity (as another uid).
+test-examples: demo-prereqs
+	$(PYTHON) tests/example_attacks.py
 
 dist: dist-c dist-python dist-node
 
