@@ -182,14 +182,24 @@ fn fs_path(path: &Bound<'_, PyAny>) -> PyResult<OsString> {
 
 /// `os.fspath(path)` for an os.PathLike: its str or bytes.
 fn fspath<'py>(path: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let fspath = path.getattr(intern!(path.py(), "__fspath__")).map_err(|_| {
-        let name = path.get_type().name().map(|n| n.to_string()).unwrap_or_default();
-        PyTypeError::new_err(format!("expected str, bytes or os.PathLike object, not {name}"))
-    })?;
+    let fspath = path
+        .getattr(intern!(path.py(), "__fspath__"))
+        .map_err(|_| {
+            let name = path
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            PyTypeError::new_err(format!(
+                "expected str, bytes or os.PathLike object, not {name}"
+            ))
+        })?;
     let inner = fspath.call0()?;
     if inner.is_instance_of::<PyString>() || inner.is_instance_of::<PyBytes>() {
         Ok(inner)
     } else {
-        Err(PyTypeError::new_err("__fspath__() must return str or bytes"))
+        Err(PyTypeError::new_err(
+            "__fspath__() must return str or bytes",
+        ))
     }
 }

@@ -20,10 +20,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Beyond the three ids: [`groups`] (supplementary groups at connect time),
-//! [`security_label`] (the LSM label), [`pidfd`] (a descriptor that names the
-//! peer process and never another one that reuses its pid) and
-//! [`PeerProcess`] (facts about that process, read race-free through the pidfd).
+//! Beyond the three ids: [`groups`] (supplementary groups) and
+//! [`security_label`] (the LSM label), also recorded at connect time;
+//! [`pidfd`] (a descriptor that names the peer process and never another one
+//! that reuses its pid); and [`PeerProcess`], facts about that process (or the
+//! caller itself, [`PeerProcess::own`]) read **now** from the live process,
+//! race-free through the pidfd: which file it runs
+//! ([`PeerProcess::exe_matches`], by device and inode, and
+//! [`PeerProcess::exe_sha256`]), its login session
+//! ([`PeerProcess::same_session`]), its current ids. A caller that can exec
+//! after connecting can make those describe another program, so authorise on
+//! what was recorded at connect: a set-group-ID program's own gid, a label.
 //!
 //! # Semantics
 //!
@@ -31,7 +38,7 @@
 //! |---|---|
 //! | accepted or connecting `AF_UNIX` stream/seqpacket socket | the peer's effective ids at `connect()` |
 //! | either end of `socketpair()` (stream, dgram, seqpacket) | the creator's ids |
-//! | a peer outside the caller's PID namespace | credentials with `pid() == None` |
+//! | a peer outside the caller's PID namespace | credentials with `pid() == None`; its [`PeerProcess`] facts: [`Error::PidNotVisible`] (`EREMOTE`) |
 //! | a peer whose uid is unmapped in the caller's user namespace | uid/gid 65534 (the kernel's overflow ids), passed through |
 //! | closed, negative or `O_PATH` fd | [`Error::BadDescriptor`] (`EBADF`) |
 //! | not a socket | [`Error::NotASocket`] (`ENOTSOCK`) |
