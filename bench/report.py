@@ -12,6 +12,8 @@ import subprocess
 import sys
 
 C_FLOOR = ("c", "getsockopt(SO_PEERCRED) raw")
+# SO_PEERCRED, SO_PEERPIDFD, poll, the pidfd's fdinfo, stat of /proc/N/exe and of the path, poll, close.
+PROCESS_FLOOR = ("c", "peer process + exe_matches by hand")
 TARGETS = [
     # (lang, name, baseline, at most, what the ratio means)
     ("c", "peercred_read", C_FLOOR, 1.10, "x the raw C loop"),
@@ -22,6 +24,10 @@ TARGETS = [
     ("node", "@peercred/node read(socket)", C_FLOOR, 1.6, "x the raw C loop"),
     ("node", "@peercred/node read(socket)", ("node", "peercred 1.1.2 fromSock(socket)"), 0.33, "x peercred 1.1.2"),
     ("node", "@peercred/node read(fd)", C_FLOOR, None, "x the raw C loop"),
+    ("c", "peercred_pidfd + peercred_process_exe_matches", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("rust", "PeerProcess::from_socket + exe_matches", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("python", "peer_process(sock) + exe_matches + close", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("node", "@peercred/node peerProcess(socket) + exeMatches + close", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
 ]
 
 
@@ -58,16 +64,16 @@ def main(path):
     print(f"Machine: {cpu}, {len(open('/proc/cpuinfo').read().split('processor')) - 1} CPUs, Linux {platform.release()}")
     print(f"Tools: {version(['rustc', '--version'])}; {version(['cc', '--version'])}; Python {platform.python_version()}; Node {version(['node', '--version'])}")
     print(f"ns per call: median of {rounds} alternating rounds; peer in another process\n")
-    print(f"{'':7} {'call':48} {'ns/call':>8}")
+    print(f"{'':7} {'call':56} {'ns/call':>8}")
     for (lang, name), value in median.items():
-        print(f"{lang:7} {name:48} {value:8.1f}")
+        print(f"{lang:7} {name:56} {value:8.1f}")
     print("\nRatios (same run) and targets:")
     for lang, name, base, limit, meaning in TARGETS:
         if (lang, name) not in median or base not in median:
             continue
         ratio = median[(lang, name)] / median[base]
         verdict = "" if limit is None else (f"  target <= {limit:.2f}: " + ("met" if ratio <= limit else "MISSED"))
-        print(f"  {lang:7} {name:48} {ratio:6.2f}{meaning}{verdict}")
+        print(f"  {lang:7} {name:56} {ratio:6.2f}{meaning}{verdict}")
     if ss_rows:
         print("\nThe shell approach of seed 000, one call per connection from a different client process:")
         for r in ss_rows:

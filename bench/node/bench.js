@@ -7,10 +7,20 @@ const { ours, loadOld, emit, server } = require('./common.js');
 const ROUNDS = 7;
 const CALLS = Number(process.argv[2] ?? 300000);
 
-function time(call, arg) {
+function time(call, arg, calls = CALLS) {
   const start = process.hrtime.bigint();
-  for (let i = 0; i < CALLS; i++) call(arg);
-  return Number(process.hrtime.bigint() - start) / CALLS;
+  for (let i = 0; i < calls; i++) call(arg);
+  return Number(process.hrtime.bigint() - start) / calls;
+}
+
+/** The peer process, then whether it runs the file `exe` (which it does). */
+function peerRuns([conn, exe]) {
+  const peer = ours.peerProcess(conn);
+  try {
+    if (!peer.exeMatches(exe)) throw new Error('the peer does not run its own executable');
+  } finally {
+    peer.close();
+  }
 }
 
 async function main() {
@@ -27,9 +37,11 @@ async function main() {
     ['@peercred/node read(fd)', ours.read, fd],
     ['peercred 1.1.2 fromSock(socket)', old.fromSock, conn],
   ];
-  for (const [, call, arg] of contestants) time(call, arg); // warm up
+  const exe = require('node:fs').readlinkSync(`/proc/${pid}/exe`);
+  contestants.push(['@peercred/node peerProcess(socket) + exeMatches + close', peerRuns, [conn, exe], CALLS / 50]);
+  for (const [, call, arg, calls] of contestants) time(call, arg, calls); // warm up
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, call, arg] of contestants) emit({ name, round, ns: Number(time(call, arg).toFixed(1)) });
+    for (const [name, call, arg, calls] of contestants) emit({ name, round, ns: Number(time(call, arg, calls).toFixed(1)) });
   }
   child.stdin.end();
   conn.destroy();

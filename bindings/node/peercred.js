@@ -120,9 +120,14 @@ class PeerProcess {
     return this.#native;
   }
 
-  #fact(name, ...args) {
+  // No closure and no spread: a fact is often the one call a connection makes.
+  #fact(name, arg) {
     const process = this.#open();
-    return call('pidfd', () => process[name](...args));
+    try {
+      return arg === undefined ? process[name]() : process[name](arg);
+    } catch (e) {
+      throw systemError(e, 'pidfd');
+    }
   }
 
   get pid() {
@@ -149,7 +154,7 @@ class PeerProcess {
       err.code = 'ERR_INVALID_ARG_TYPE';
       throw err;
     }
-    return this.#fact('exeMatches', typeof path === 'string' ? path : Buffer.from(path));
+    return this.#fact('exeMatches', typeof path === 'string' || Buffer.isBuffer(path) ? path : Buffer.from(path));
   }
   exeSha256() {
     return this.#fact('exeSha256');
@@ -198,7 +203,11 @@ class PeerProcess {
 
 function peerProcess(socket) {
   const fd = fdOf(socket);
-  return new PeerProcess(call('getsockopt', () => native.NativePeerProcess.fromSocket(fd)));
+  try {
+    return new PeerProcess(native.NativePeerProcess.fromSocket(fd));
+  } catch (e) {
+    throw systemError(e, 'getsockopt');
+  }
 }
 
 function ownProcess() {

@@ -18,7 +18,7 @@ FAULT_BUILD = os.environ.get("PEERCRED_FAULT_BUILD")
 CHECK = """
 import peercred, socket
 a, b = socket.socketpair()
-for call in (peercred.read, peercred.groups, peercred.security_label, peercred.pidfd, peercred.peer_process):
+for call in (peercred.read, peercred.groups, peercred.security_label, peercred.pidfd, peercred.peer_process, lambda _: peercred.own_process()):
     try:
         call(a)
     except BaseException as exc:  # pyo3 raises PanicException, a BaseException

@@ -1,10 +1,12 @@
-//! `peercred::read` next to the raw libc call it wraps, on an accepted socket
-//! whose peer is another process, in alternating rounds (make bench). Prints
-//! one JSON object per measurement. Usage: bench-read [CALLS_PER_ROUND]
+//! `peercred::read` next to the raw libc call it wraps, and
+//! `PeerProcess::from_socket` + `exe_matches`, on an accepted socket whose
+//! peer is another process, in alternating rounds (make bench). Prints one
+//! JSON object per measurement. Usage: bench-read [CALLS_PER_ROUND]
 
 use std::hint::black_box;
 use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -33,6 +35,12 @@ fn raw(conn: &UnixStream) {
 
 fn ours(conn: &UnixStream) {
     black_box(peercred::read(conn).unwrap());
+}
+
+/// The peer process, then whether it runs the file `exe` (which it does).
+fn process(conn: &UnixStream, exe: &Path) {
+    let peer = peercred::PeerProcess::from_socket(conn).unwrap();
+    assert!(peer.exe_matches(exe).unwrap());
 }
 
 fn time(calls: u32, conn: &UnixStream, f: fn(&UnixStream)) -> f64 {
@@ -74,6 +82,19 @@ fn main() {
         );
         raws.push(r);
         ourses.push(o);
+    }
+    let exe = std::fs::read_link(format!("/proc/{}/exe", client.id())).unwrap();
+    let per_process = |calls: u32| {
+        let start = Instant::now();
+        for _ in 0..calls {
+            process(&conn, &exe);
+        }
+        start.elapsed().as_nanos() as f64 / f64::from(calls)
+    };
+    per_process(calls / 500);
+    for round in 0..ROUNDS {
+        let ns = per_process(calls / 50);
+        println!("{{\"lang\":\"rust\",\"name\":\"PeerProcess::from_socket + exe_matches\",\"round\":{round},\"ns\":{ns:.1}}}");
     }
     drop(client.stdin.take());
     client.wait().unwrap();
