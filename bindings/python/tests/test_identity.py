@@ -1,7 +1,8 @@
 """Program identity and the right process: the executable compared by file
 and hashed, the calling process and login sessions, a peer whose main thread
 exited, a thread with its own descriptor table, a daemon whose main thread
-exited, and a reader in a PID namespace without its own /proc."""
+exited, and a reader in a child PID namespace, with and without a /proc of
+its own."""
 
 import ctypes
 import hashlib
@@ -191,7 +192,7 @@ def test_a_daemon_whose_main_thread_exited():
     assert done.stdout.strip() == "ok", done.stdout + done.stderr
 
 
-UNDER_THE_PARENTS_PROC = """
+IN_A_CHILD_NAMESPACE = """
 import errno, os, socket, sys, tempfile, peercred
 outside = int(sys.argv[1])
 assert os.getpid() == 1
@@ -228,11 +229,12 @@ print("ok")
 
 
 @requires_root("a child PID namespace (unshare)")
-def test_a_pid_namespace_without_its_own_proc():
+@pytest.mark.parametrize("own_proc", [[], ["--mount-proc"]], ids=["parents-proc", "own-proc"])
+def test_a_reader_in_a_child_pid_namespace(own_proc):
     a, b = socket.socketpair()  # made here: outside the reader's namespace
     with a, b:
         done = subprocess.run(
-            ["unshare", "--pid", "--fork", sys.executable, "-c", UNDER_THE_PARENTS_PROC, str(a.fileno())],
+            ["unshare", "--pid", "--fork", *own_proc, sys.executable, "-c", IN_A_CHILD_NAMESPACE, str(a.fileno())],
             pass_fds=[a.fileno()], capture_output=True, text=True, timeout=60,
         )
     if done.returncode != 0 and "unshare failed" in done.stderr:

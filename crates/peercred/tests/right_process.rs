@@ -134,12 +134,11 @@ fn peer_whose_main_thread_exited() {
     // SAFETY: the child makes system calls and starts one thread, then ends its main thread.
     let pid = unsafe { libc::fork() };
     if pid == 0 {
+        if !common::connect_raw(&addr) {
+            // SAFETY: ends the forked child.
+            unsafe { libc::_exit(4) };
+        }
         unsafe {
-            let fd = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0);
-            let len = std::mem::size_of_val(&addr) as u32;
-            if libc::connect(fd, (&addr as *const libc::sockaddr_un).cast(), len) != 0 {
-                libc::_exit(4);
-            }
             let mut thread = std::mem::zeroed();
             let hold = child_end.as_raw_fd() as usize as *mut c_void;
             if libc::pthread_create(&mut thread, std::ptr::null(), drop_ids_then_wait, hold) != 0 {

@@ -267,14 +267,7 @@ impl Client {
         if pid == 0 {
             drop(hold_parent);
             prepare();
-            let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0) };
-            let ok = unsafe {
-                libc::connect(
-                    fd,
-                    (&addr as *const libc::sockaddr_un).cast(),
-                    size_of_val(&addr) as u32,
-                )
-            } == 0;
+            let ok = connect_raw(&addr);
             let mut byte = [0u8];
             // Wait for the parent to close its end.
             unsafe { libc::read(hold_child.as_raw_fd(), byte.as_mut_ptr().cast(), 1) };
@@ -319,6 +312,21 @@ impl Drop for Client {
         if self.hold.is_some() {
             self.reap();
         }
+    }
+}
+
+/// A stream socket connected to `addr`, kept open for the rest of the process
+/// (only system calls, so that a forked child may call it); false on failure.
+pub fn connect_raw(addr: &libc::sockaddr_un) -> bool {
+    // SAFETY: socket(2), and connect(2) with a sockaddr_un of its own size.
+    unsafe {
+        let fd = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0);
+        fd >= 0
+            && libc::connect(
+                fd,
+                (addr as *const libc::sockaddr_un).cast(),
+                size_of_val(addr) as u32,
+            ) == 0
     }
 }
 
