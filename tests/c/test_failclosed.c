@@ -5,6 +5,7 @@
  * cannot name. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <peercred.h>
 #include <sched.h>
@@ -69,7 +70,9 @@ void test_inherited_listener(void) {
     self[n > 0 ? n : 0] = '\0';
     child = fork();
     if (child == 0) {
-        if (dup2(l.fd, 3) != 3) _exit(20); /* socket activation's slot */
+        /* socket activation's slot, open across exec (dup2 onto itself
+         * would keep close-on-exec) */
+        if (l.fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(l.fd, 3) != 3) _exit(20);
         execl(self, self, "--read-fd3", (char *)NULL);
         _exit(21);
     }
