@@ -55,17 +55,13 @@ function fdOf(socket) {
     if (Number.isInteger(socket) && socket >= 0 && socket <= MAX_FD) return socket;
     throw outOfRange('socket', socket, MAX_FD);
   }
-  if (socket instanceof net.Server && !socket._handle) {
-    const err = new Error('Server is not running.');
-    err.code = 'ERR_SERVER_NOT_RUNNING';
-    throw err;
-  }
   if (socket instanceof net.Socket || (socket !== null && typeof socket === 'object' && '_handle' in socket)) {
     const handle = socket.destroyed ? null : socket._handle;
     const fd = handle ? handleFd(handle) : -1;
     if (fd >= 0) return fd;
-    const err = new Error('Socket is closed');
-    err.code = 'ERR_SOCKET_CLOSED';
+    const server = socket instanceof net.Server;
+    const err = new Error(server ? 'Server is not running.' : 'Socket is closed');
+    err.code = server ? 'ERR_SERVER_NOT_RUNNING' : 'ERR_SOCKET_CLOSED';
     throw err;
   }
   throw invalidType('socket', 'an instance of net.Socket or of type number', socket);
