@@ -19,13 +19,14 @@ include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
 include mk/bench.mk
+include mk/servers.mk
 
 .PHONY: demo test dist clean
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 
-test: test-rust test-c test-python test-node test-demo
+test: test-rust test-c test-python test-node test-servers test-demo
 	@echo "make test: all suites passed"
 
 test-demo: demo-prereqs

@@ -3,7 +3,9 @@ learnt about its caller, so that the client (another process, another uid) can
 compare it with what it knows of itself."""
 
 import contextlib
+import itertools
 import os
+import weakref
 from typing import Any, AsyncIterator
 
 from fastapi import Depends, FastAPI, WebSocket
@@ -28,11 +30,24 @@ def open_pidfds() -> int:
     return count
 
 
-def answer(cred: PeerCred, process: PeerProcess, groups: Any = None) -> dict[str, Any]:
+# Each connection gets a number when a handler first sees it, keyed by the
+# object that lives as long as the connection (a PeerConnection, or under WSGI
+# the socket), weakly so that nothing here keeps a connection's pidfd open.
+_numbers: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+_count = itertools.count()
+
+
+def connection_number(owner: Any) -> int:
+    if owner not in _numbers:
+        _numbers[owner] = next(_count)
+    return _numbers[owner]
+
+
+def answer(cred: PeerCred, process: PeerProcess, owner: Any, groups: Any = None) -> dict[str, Any]:
     return {
         "pid": cred.pid, "uid": cred.uid, "gid": cred.gid, "groups": groups,
-        "process": {"pid": process.pid, "uid": process.uid(), "exe": process.exe(), "pidfd": process.fileno()},
-        "worker": os.getpid(), "pidfds": open_pidfds(),
+        "process": {"pid": process.pid, "uid": process.uid(), "exe": process.exe(), "object": id(process)},
+        "connection": connection_number(owner), "worker": os.getpid(), "pidfds": open_pidfds(),
     }
 
 
@@ -60,7 +75,7 @@ def fastapi_whoami(
     process: PeerProcess = Depends(peer_process),
     connection: PeerConnection = Depends(peer_connection),
 ) -> dict[str, Any]:
-    return answer(cred, process, connection.groups())
+    return answer(cred, process, connection, connection.groups())
 
 
 @fastapi_app.get("/late")
@@ -74,22 +89,22 @@ def fastapi_seen() -> list[dict[str, Any]]:
 
 
 @fastapi_app.websocket("/ws")
-async def fastapi_ws(websocket: WebSocket, cred: PeerCred = Depends(peer_cred), process: PeerProcess = Depends(peer_process)) -> None:
+async def fastapi_ws(websocket: WebSocket, connection: PeerConnection = Depends(peer_connection)) -> None:
     await websocket.accept()
-    await websocket.send_json(answer(cred, process))
+    await websocket.send_json(answer(connection.cred, connection.process(), connection))
     await websocket.close()
 
 
 # Starlette: the accessors called directly; a lifespan state that must survive next to the identity.
 async def starlette_whoami(request: Request) -> JSONResponse:
-    body = answer(peer_cred(request), peer_process(request), peer_connection(request).groups())
+    body = answer(peer_cred(request), peer_process(request), peer_connection(request), peer_connection(request).groups())
     body["lifespan"] = request.state.started
     return JSONResponse(body)
 
 
 async def starlette_ws(websocket: WebSocket) -> None:
     await websocket.accept()
-    await websocket.send_json(answer(peer_cred(websocket), peer_process(websocket)))
+    await websocket.send_json(answer(peer_cred(websocket), peer_process(websocket), peer_connection(websocket)))
     await websocket.close()
 
 
@@ -107,7 +122,7 @@ def wsgi_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     """WSGI under gunicorn's sync and gthread workers."""
     import json
 
-    body = answer(peercred.wsgi.peer_cred(environ), peercred.wsgi.peer_process(environ))
+    body = answer(peercred.wsgi.peer_cred(environ), peercred.wsgi.peer_process(environ), peercred.wsgi.peer_socket(environ))
     data = json.dumps(body).encode()
     start_response("200 OK", [("content-type", "application/json"), ("content-length", str(len(data)))])
     return [data]

@@ -18,8 +18,10 @@ def assert_connections(got: dict, *, keepalive: int, new: int, ws: bool = True) 
     assert len(answers) == keepalive + new + ws
     for answer in answers:
         assert_caller(answer, me, groups=answer.get("groups") is not None)
-    # The requests of one connection share its cached PeerProcess.
-    assert len({(a["worker"], a["process"]["pidfd"]) for a in got.get("keepalive", [])}) <= 1
+    # The requests of one connection share its cached PeerProcess; each connection has its own.
+    assert len({(a["worker"], a["connection"], a["process"]["object"]) for a in answers[:keepalive]}) <= 1
+    connections = [(a["worker"], a["connection"]) for a in answers]
+    assert len(set(connections)) == len(connections) - max(keepalive - 1, 0)
 
 
 def test_uvicorn_httptools_fastapi():

@@ -59,7 +59,7 @@ class PeerConnection:
     the cached PeerProcess's pidfd) when the connection closes.
     """
 
-    __slots__ = ("cred", "_sock", "_process", "_groups", "_label", "_lock")
+    __slots__ = ("cred", "_sock", "_process", "_groups", "_label", "_lock", "__weakref__")
 
     def __init__(self, sock: _HasFileno) -> None:
         """Reads the credentials of `sock`'s peer; raises OSError as peercred.read does."""

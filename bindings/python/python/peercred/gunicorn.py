@@ -12,20 +12,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from uvicorn_worker import UvicornWorker as _UvicornWorker
+from uvicorn_worker import UvicornWorker as _UvicornWorker  # type: ignore[import-untyped]
 
 from .uvicorn import AutoHTTPProtocol, H11Protocol
 
 __all__ = ["UvicornH11Worker", "UvicornWorker"]
 
 
-class UvicornWorker(_UvicornWorker):
+class UvicornWorker(_UvicornWorker):  # type: ignore[misc]
     """uvicorn-worker's UvicornWorker (uvloop or asyncio, httptools or h11) with the caller's identity."""
 
     CONFIG_KWARGS: dict[str, Any] = {**_UvicornWorker.CONFIG_KWARGS, "http": AutoHTTPProtocol}
 
 
-class UvicornH11Worker(_UvicornWorker):
+class UvicornH11Worker(_UvicornWorker):  # type: ignore[misc]
     """The pure-Python variant (asyncio, h11), as uvicorn-worker's UvicornH11Worker."""
 
     CONFIG_KWARGS: dict[str, Any] = {"loop": "asyncio", "http": H11Protocol}

@@ -76,11 +76,14 @@ def install() -> None:
     Raises RuntimeError when this hypercorn builds its connections differently
     from the versions peercred knows, rather than serve without identities.
     """
-    if _run.TCPServer is TCPServer:
+    # hypercorn.asyncio.run imports the class it instantiates per connection
+    # (not an export of that module, hence getattr/setattr).
+    current = getattr(_run, "TCPServer", None)
+    if current is TCPServer:
         return
-    if _run.TCPServer is not _TCPServer or list(inspect.signature(_TCPServer.__init__).parameters) != _EXPECTED:
-        raise RuntimeError("peercred.hypercorn: this hypercorn builds connections differently from 0.17-0.18; not installed")
-    _run.TCPServer = TCPServer  # type: ignore[misc]
+    if current is not _TCPServer or list(inspect.signature(_TCPServer.__init__).parameters) != _EXPECTED:
+        raise RuntimeError("peercred.hypercorn: this hypercorn builds connections differently from 0.18; not installed")
+    setattr(_run, "TCPServer", TCPServer)
 
 
 async def serve(app: Any, config: Config, **options: Any) -> None:
