@@ -18,8 +18,8 @@ include mk/c.mk
 include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
-include mk/bench.mk
 include mk/servers.mk
+include mk/bench.mk
 
 .PHONY: demo test dist clean
 
