@@ -12,42 +12,40 @@ use std::time::Instant;
 
 const ROUNDS: usize = 7;
 
+/// A name for the report and the call it times.
+type Contestant = (&'static str, fn(&UnixStream));
+
+/// One getsockopt at SOL_SOCKET into `value`, as a C program makes it.
+fn getsockopt<T>(conn: &UnixStream, name: libc::c_int, value: &mut T) {
+    let mut len = size_of::<T>() as libc::socklen_t;
+    // SAFETY: value and len describe a valid buffer.
+    let rc = unsafe {
+        libc::getsockopt(
+            conn.as_raw_fd(),
+            libc::SOL_SOCKET,
+            name,
+            (value as *mut T).cast(),
+            &mut len,
+        )
+    };
+    assert_eq!(rc, 0);
+}
+
 fn raw(conn: &UnixStream) {
     let mut cred = libc::ucred {
         pid: 0,
         uid: 0,
         gid: 0,
     };
-    let mut len = size_of::<libc::ucred>() as libc::socklen_t;
-    // SAFETY: cred and len describe a valid buffer.
-    let rc = unsafe {
-        libc::getsockopt(
-            conn.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_PEERCRED,
-            (&mut cred as *mut libc::ucred).cast(),
-            &mut len,
-        )
-    };
-    assert_eq!(rc, 0);
+    getsockopt(conn, libc::SO_PEERCRED, &mut cred);
     black_box(cred);
 }
 
 fn exact_floor(conn: &UnixStream) {
     raw(conn);
     let mut listening: libc::c_int = 0;
-    let mut len = size_of::<libc::c_int>() as libc::socklen_t;
-    // SAFETY: listening and len describe a valid buffer; getpid has no preconditions.
-    let rc = unsafe {
-        libc::getsockopt(
-            conn.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_ACCEPTCONN,
-            (&mut listening as *mut libc::c_int).cast(),
-            &mut len,
-        )
-    };
-    assert_eq!(rc, 0);
+    getsockopt(conn, libc::SO_ACCEPTCONN, &mut listening);
+    // SAFETY: getpid has no preconditions.
     black_box((listening, unsafe { libc::getpid() }));
 }
 
@@ -83,7 +81,7 @@ fn main() {
     let (conn, _) = listener.accept().unwrap();
     std::fs::remove_file(&path).unwrap();
 
-    let contestants: [(&str, fn(&UnixStream)); 3] = [
+    let contestants: [Contestant; 3] = [
         ("getsockopt(SO_PEERCRED) raw", raw),
         (
             "exact floor: SO_PEERCRED + SO_ACCEPTCONN + getpid raw",
