@@ -7,31 +7,10 @@ mod common;
 use std::os::unix::fs::FileTypeExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::ExitStatusExt;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-
-fn json(out: &std::process::Output) -> serde_json::Value {
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
-    serde_json::from_str(&stdout(out)).unwrap()
-}
-
-fn arg(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-/// One line on standard error, exit status 1, nothing on standard output.
-fn assert_fails(out: &std::process::Output, says: &[&str]) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_eq!(err.lines().count(), 1, "one line: {err}");
-    assert!(out.stdout.is_empty(), "{}", stdout(out));
-    for part in says {
-        assert!(err.contains(part), "{part:?} not in {err}");
-    }
-}
 
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
@@ -83,7 +62,7 @@ fn usage_errors_exit_2_and_help_exits_0() {
 
 #[test]
 fn who_describes_a_server_in_another_uid() {
-    let dir = TempDir::new("who");
+    let dir = shared_dir();
     let path = dir.path("s");
     let mut server = Server::serve(&path);
     let pid = server.pid();
@@ -143,7 +122,7 @@ fn who_describes_a_server_in_another_uid() {
 
 #[test]
 fn kill_sends_sigterm_by_default_and_signals_by_name_and_number() {
-    let dir = TempDir::new("kill");
+    let dir = shared_dir();
     let path = dir.path("s");
 
     let mut server = Server::serve(&path);
@@ -187,7 +166,7 @@ fn kill_sends_sigterm_by_default_and_signals_by_name_and_number() {
 
 #[test]
 fn nothing_serving_is_one_line_and_exit_1() {
-    let dir = TempDir::new("nothing");
+    let dir = shared_dir();
     let stale = dir.path("stale");
     drop(UnixListener::bind(&stale).unwrap()); // the file stays, nobody listens
     let file = dir.path("file");
@@ -225,7 +204,7 @@ fn waits_on_a_pidfd(pid: u32) -> bool {
 
 #[test]
 fn wait_returns_when_the_server_exits_and_times_out_while_it_runs() {
-    let dir = TempDir::new("wait");
+    let dir = shared_dir();
     let path = dir.path("s");
     let mut server = Server::serve(&path);
 
@@ -265,7 +244,7 @@ fn wait_returns_when_the_server_exits_and_times_out_while_it_runs() {
 
 #[test]
 fn a_full_backlog_never_blocks() {
-    let dir = TempDir::new("full");
+    let dir = shared_dir();
     let path = dir.path("s");
     let (mut server, ready) = Server::python("full", &path);
     assert_eq!(ready.trim(), "ready");
@@ -281,31 +260,35 @@ fn a_full_backlog_never_blocks() {
         );
     };
     let p = arg(&path);
-    bounded(
-        &["who", p, "--timeout", "0.5"],
-        0.5,
-        &["alive but not accepting", "0.5s"],
-    );
-    bounded(
-        &["who", p, "--timeout", "0"],
-        0.0,
-        &["alive but not accepting"],
-    );
-    bounded(
-        &["kill", p, "--timeout", "0.3"],
-        0.3,
-        &["alive but not accepting", "nothing signalled"],
-    );
-    bounded(
-        &["wait", p, "--timeout", "0.3"],
-        0.3,
-        &["alive but not accepting", "not waiting"],
-    );
-    bounded(
-        &["serve", p, "--timeout", "0.3"],
-        0.3,
-        &["alive but not accepting", "leaving it alone"],
-    );
+    for (args, waits, says) in [
+        (
+            &["who", p, "--timeout", "0.5"][..],
+            0.5,
+            &["alive but not accepting", "0.5s"][..],
+        ),
+        (
+            &["who", p, "--timeout", "0"],
+            0.0,
+            &["alive but not accepting"],
+        ),
+        (
+            &["kill", p, "--timeout", "0.3"],
+            0.3,
+            &["alive but not accepting", "nothing signalled"],
+        ),
+        (
+            &["wait", p, "--timeout", "0.3"],
+            0.3,
+            &["alive but not accepting", "not waiting"],
+        ),
+        (
+            &["serve", p, "--timeout", "0.3"],
+            0.3,
+            &["alive but not accepting", "leaving it alone"],
+        ),
+    ] {
+        bounded(args, waits, says);
+    }
     // The default bound: five seconds.
     bounded(&["who", p], 5.0, &["alive but not accepting", "5s"]);
     assert!(std::fs::symlink_metadata(&path)
@@ -317,7 +300,7 @@ fn a_full_backlog_never_blocks() {
 
 #[test]
 fn serve_replaces_only_a_socket_nobody_listens_on() {
-    let dir = TempDir::new("refuse");
+    let dir = shared_dir();
     let file = dir.path("notes.txt");
     std::fs::write(&file, "precious").unwrap();
     assert_fails(
@@ -362,7 +345,7 @@ fn serve_replaces_only_a_socket_nobody_listens_on() {
 
 #[test]
 fn serve_prints_each_client_and_removes_only_its_own_socket() {
-    let dir = TempDir::new("serve");
+    let dir = shared_dir();
     let path = dir.path("s");
     let mut server = Server::serve(&path);
     let conn = UnixStream::connect(&path).unwrap();
@@ -389,7 +372,7 @@ fn serve_prints_each_client_and_removes_only_its_own_socket() {
 /// child serves. The kernel recorded the parent, which is gone.
 #[test]
 fn a_daemon_whose_listener_creator_exited_has_no_pid() {
-    let dir = TempDir::new("daemon");
+    let dir = shared_dir();
     let path = dir.path("s");
     let (mut daemon, pids) = Server::python("daemon", &path);
     let [creator, serving]: [i32; 2] = pids
@@ -401,28 +384,7 @@ fn a_daemon_whose_listener_creator_exited_has_no_pid() {
     assert_eq!(creator, daemon.pid());
     let p = arg(&path);
 
-    let check = || {
-        let value = json(&peercred(&["who", "--json", p]));
-        assert_eq!(value["alive"], false);
-        assert_eq!(value["pid"], serde_json::Value::Null);
-        assert_eq!(value["recorded_pid"], creator);
-        assert_eq!(value["exe"], serde_json::Value::Null);
-        assert_eq!(value["uid"], server_uid());
-
-        let out = peercred(&["who", p]);
-        let text = stdout(&out);
-        assert!(text.contains("pid=none (it has exited"), "{text}");
-        assert!(!text.contains(&format!("pid={creator}")), "{text}");
-        assert_fails(&peercred(&["who", "--pid", p]), &["has exited"]);
-        assert_fails(
-            &peercred(&["kill", p]),
-            &["has exited", "nothing signalled"],
-        );
-        assert_fails(
-            &peercred(&["wait", p, "--timeout", "5"]),
-            &["has exited", "not waiting"],
-        );
-    };
+    let check = || assert_creator_gone(p, creator);
     // While the creator is a zombie, then once it is reaped.
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::fs::read_to_string(format!("/proc/{creator}/stat"))
@@ -446,7 +408,7 @@ fn a_daemon_whose_listener_creator_exited_has_no_pid() {
 /// Linux before 6.5 does): a pid alone is never shown as alive nor signalled.
 #[test]
 fn without_so_peerpidfd_no_pid_is_vouched_for() {
-    let dir = TempDir::new("oldkernel");
+    let dir = shared_dir();
     let path = dir.path("s");
     let mut server = Server::serve(&path);
     let p = arg(&path);

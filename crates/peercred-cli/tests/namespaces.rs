@@ -6,14 +6,12 @@
 
 mod common;
 
-use std::ffi::CString;
 use std::os::unix::net::UnixListener;
 use std::process::Command;
 use std::time::Duration;
 
+use common::core_tests::{as_init_of_new_pid_namespace, in_child, SKIP};
 use common::*;
-
-const SKIP: i32 = 77;
 
 #[test]
 fn pid_reuse_in_a_private_pid_namespace() {
@@ -22,66 +20,12 @@ fn pid_reuse_in_a_private_pid_namespace() {
         return;
     }
     // Made out here: inside, every process id is small and would not keep it unique.
-    let dir = TempDir::new("pidns");
+    let dir = shared_dir();
     match in_child(|| as_init_of_new_pid_namespace(|| scenario(&dir))) {
         0 => {}
         SKIP => eprintln!("skipped: unshare(CLONE_NEWPID | CLONE_NEWNS) is not permitted here"),
         code => panic!("the namespace child failed with {code}"),
     }
-}
-
-/// Runs `child` in a forked process and returns its exit status; a panic is 101.
-fn in_child(child: impl FnOnce() -> i32) -> i32 {
-    // SAFETY: this test binary runs one test, so no other thread holds a lock
-    // the child could need.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
-        // SAFETY: leaves the forked child without running the parent's destructors.
-        unsafe { libc::_exit(code) };
-    }
-    let mut status = 0;
-    // SAFETY: waits for our own child.
-    unsafe { libc::waitpid(pid, &mut status, 0) };
-    if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        128 + libc::WTERMSIG(status)
-    }
-}
-
-/// As pid 1 of a new PID namespace with its own /proc: `child`'s status, or SKIP.
-fn as_init_of_new_pid_namespace(child: impl FnOnce() -> i32) -> i32 {
-    // SAFETY: affects this forked, single-threaded process only.
-    if unsafe { libc::unshare(libc::CLONE_NEWPID | libc::CLONE_NEWNS) } != 0 {
-        return SKIP;
-    }
-    in_child(|| {
-        let proc_ = CString::new("proc").unwrap();
-        let root = CString::new("/").unwrap();
-        let target = CString::new("/proc").unwrap();
-        // SAFETY: private mounts in our own mount namespace, so /proc shows our PID namespace.
-        let mounted = unsafe {
-            libc::mount(
-                std::ptr::null(),
-                root.as_ptr(),
-                std::ptr::null(),
-                libc::MS_REC | libc::MS_PRIVATE,
-                std::ptr::null(),
-            ) == 0
-                && libc::mount(
-                    proc_.as_ptr(),
-                    target.as_ptr(),
-                    proc_.as_ptr(),
-                    0,
-                    std::ptr::null(),
-                ) == 0
-        };
-        if !mounted {
-            return SKIP;
-        }
-        child()
-    })
 }
 
 fn scenario(dir: &TempDir) -> i32 {
@@ -104,37 +48,11 @@ fn scenario(dir: &TempDir) -> i32 {
         "the impostor got the reused pid"
     );
 
-    for signal in ["TERM", "KILL"] {
-        let out = peercred(&["kill", p, "-s", signal]);
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        assert!(stderr(&out).contains("has exited"), "{}", stderr(&out));
-        assert!(stderr(&out).contains("nothing signalled"));
-    }
+    assert_creator_gone(p, creator);
     std::thread::sleep(Duration::from_millis(200));
     assert!(
         impostor.try_wait().unwrap().is_none(),
         "the impostor was signalled"
-    );
-
-    let out = peercred(&["who", "--json", p]);
-    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(value["alive"], false);
-    assert_eq!(value["pid"], serde_json::Value::Null);
-    assert_eq!(value["recorded_pid"], creator);
-    assert_eq!(
-        value["exe"],
-        serde_json::Value::Null,
-        "not the impostor's exe"
-    );
-    let text = stdout(&peercred(&["who", p]));
-    assert!(text.contains("pid=none (it has exited"), "{text}");
-    assert!(!text.contains("sleep"), "{text}");
-    let out = peercred(&["who", "--pid", p]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
-    assert_eq!(
-        peercred(&["wait", p, "--timeout", "5"]).status.code(),
-        Some(1)
     );
 
     // A listener created by pid 1 (this process: the init of the namespace, as a

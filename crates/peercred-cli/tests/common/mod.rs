@@ -4,13 +4,17 @@
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+// The core's test helpers: temporary folders, forked children, PID namespaces.
+#[path = "../../../peercred/tests/common/mod.rs"]
+pub mod core_tests;
+pub use core_tests::{is_root, TempDir, NOBODY};
+
 pub const PEERCRED: &str = env!("CARGO_BIN_EXE_peercred");
 pub const SERVERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/servers.py");
-pub const NOBODY: u32 = 65534;
 
 pub fn peercred(args: &[&str]) -> Output {
     Command::new(PEERCRED).args(args).output().unwrap()
@@ -31,33 +35,58 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-pub fn is_root() -> bool {
-    // SAFETY: plain libc getter.
-    unsafe { libc::geteuid() == 0 }
+/// A temporary folder (removed on drop) in which every uid may create sockets.
+pub fn shared_dir() -> TempDir {
+    let dir = TempDir::new();
+    core_tests::chmod(&dir.0, 0o777);
+    dir
 }
 
-/// A folder every uid may create sockets in; removed on drop.
-pub struct TempDir(pub PathBuf);
+pub fn json(out: &std::process::Output) -> serde_json::Value {
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
+    serde_json::from_str(&stdout(out)).unwrap()
+}
 
-impl TempDir {
-    pub fn new(name: &str) -> TempDir {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = std::env::temp_dir().join(format!("peercred-cli-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-        TempDir(dir)
-    }
+pub fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
 
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
+/// One line on standard error, exit status 1, nothing on standard output.
+pub fn assert_fails(out: &std::process::Output, says: &[&str]) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(out.stdout.is_empty(), "{}", stdout(out));
+    for part in says {
+        assert!(err.contains(part), "{part:?} not in {err}");
     }
 }
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+/// What every command says of PATH once the process the kernel recorded at
+/// listen(), `creator`, has exited: no pid as alive, nothing signalled, no wait.
+pub fn assert_creator_gone(path: &str, creator: i32) {
+    let value = json(&peercred(&["who", "--json", path]));
+    assert_eq!(value["alive"], false);
+    assert_eq!(value["pid"], serde_json::Value::Null);
+    assert_eq!(value["recorded_pid"], creator);
+    assert_eq!(value["exe"], serde_json::Value::Null);
+    assert_eq!(value["uid"], server_uid());
+
+    let text = stdout(&peercred(&["who", path]));
+    assert!(text.contains("pid=none (it has exited"), "{text}");
+    assert!(!text.contains(&format!("pid={creator}")), "{text}");
+    assert!(!text.contains("exe="), "{text}");
+    assert_fails(&peercred(&["who", "--pid", path]), &["has exited"]);
+    for signal in ["TERM", "KILL"] {
+        assert_fails(
+            &peercred(&["kill", path, "-s", signal]),
+            &["has exited", "nothing signalled"],
+        );
     }
+    assert_fails(
+        &peercred(&["wait", path, "--timeout", "5"]),
+        &["has exited", "not waiting"],
+    );
 }
 
 /// `program args` as uid/gid 65534 without supplementary groups when we are
