@@ -27,7 +27,7 @@ without SO_PEERPIDFD (Linux < 6.5), where only a pid is known.";
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The socket's path.
+    /// The socket's path, or @NAME for a name in the abstract namespace.
     pub path: PathBuf,
     /// The signal: a name (TERM, SIGTERM, term, RTMIN+2) or a number; 0 sends
     /// nothing and only checks that the process runs and may be signalled.

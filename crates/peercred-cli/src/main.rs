@@ -45,6 +45,10 @@ kernel does not record which one serves the socket now: `who` says so, and \
 manager (pid 1 for system services), which `kill` and `wait` refuse to act on \
 unless --allow-init is given.
 
+PATH is a socket file, or @NAME for a name in Linux's abstract namespace (as \
+ss(8) writes it). Stream and seqpacket listeners are described alike; a \
+datagram socket has no listener, so there is no creator to describe.
+
 No command ever blocks on a server whose accept queue is full (a hung daemon): \
 connecting waits at most --timeout seconds (5 by default), then reports \
 \"alive but not accepting\" and exits 1.";

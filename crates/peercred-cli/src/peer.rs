@@ -7,7 +7,7 @@
 //! are read now through its pidfd, so they can never describe another process
 //! that reused the pid. A pid is shown only while that process is proven alive.
 
-use std::os::unix::net::UnixStream;
+use std::os::fd::AsFd;
 
 use peercred::{Error, PeerCred, PeerProcess};
 use serde_json::json;
@@ -35,7 +35,7 @@ pub struct Peer {
 }
 
 impl Peer {
-    pub fn of(conn: &UnixStream) -> Result<Peer, Error> {
+    pub fn of(conn: &impl AsFd) -> Result<Peer, Error> {
         let cred = peercred::read(conn)?;
         let state = match PeerProcess::from_socket(conn) {
             Ok(process) => {

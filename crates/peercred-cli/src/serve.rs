@@ -8,16 +8,17 @@
 
 use std::ffi::CString;
 use std::io::{ErrorKind, Write};
+use std::os::linux::net::SocketAddrExt;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::os::unix::net::UnixListener;
+use std::os::unix::net::{SocketAddr, UnixListener};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::connect::{connect, Unreachable};
+use crate::connect::{abstract_name, connect, Unreachable};
 use crate::peer::Peer;
 use crate::{fail, DEFAULT_CONNECT_TIMEOUT};
 
@@ -37,8 +38,9 @@ signal arrived, removes its socket if PATH still is that socket, and exits 0.";
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Where to listen: a path where nothing exists, or a socket file nobody
-    /// listens on (a stale one, which is replaced).
+    /// Where to listen: a path where nothing exists, a socket file nobody
+    /// listens on (a stale one, which is replaced), or @NAME for a name in the
+    /// abstract namespace.
     pub path: PathBuf,
     /// How long the probe of an existing socket waits for room in its server's
     /// accept queue, in seconds.
@@ -90,6 +92,15 @@ fn write_stderr(bytes: &[u8]) {
 
 /// Binds `path`, replacing only a socket file that nobody listens on.
 fn bind(path: &Path, timeout: Duration) -> Result<UnixListener, String> {
+    if let Some(name) = abstract_name(path) {
+        // No file to replace: a name in use is refused by bind itself (EADDRINUSE).
+        if connect(path, timeout).is_ok() {
+            return Err("another server is live there".into());
+        }
+        return SocketAddr::from_abstract_name(name)
+            .and_then(|addr| UnixListener::bind_addr(&addr))
+            .map_err(|err| err.to_string());
+    }
     match std::fs::symlink_metadata(path) {
         Err(err) if err.kind() == ErrorKind::NotFound => {}
         Err(err) => return Err(err.to_string()),
@@ -141,7 +152,9 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(listener) => listener,
         Err(why) => return fail(path, why),
     };
-    if let Ok(meta) = std::fs::symlink_metadata(path) {
+    // A socket file to remove on exit (an abstract name vanishes with the socket).
+    let file = abstract_name(path).is_none();
+    if let Some(meta) = file.then(|| std::fs::symlink_metadata(path).ok()).flatten() {
         SOCKET_DEV.store(meta.dev(), Ordering::Relaxed);
         SOCKET_INO.store(meta.ino(), Ordering::Relaxed);
         SOCKET

@@ -23,11 +23,13 @@ the restart script's \"wait for the old daemon to be gone\", without racing pid 
 reuse. Exits 0 once it has exited, 124 if it still runs at the --timeout \
 deadline, and 1 (not waiting) when nothing serves PATH, when the process had \
 already exited (such as a daemon that forked after listen()), when it is pid 1 \
-(without --allow-init), and on kernels without SO_PEERPIDFD (Linux < 6.5).";
+(without --allow-init), and on kernels without SO_PEERPIDFD (Linux < 6.5).
+
+In a restart script, 0 and 1 both mean that no process recorded at PATH runs now (a daemon already gone before `wait` connected gives 1), and 124 that the old one still runs.";
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The socket's path.
+    /// The socket's path, or @NAME for a name in the abstract namespace.
     pub path: PathBuf,
     /// Give up after this many seconds (fractions allowed) and exit 124; without
     /// it, wait as long as the process runs. Connecting to PATH counts towards it

@@ -34,7 +34,7 @@ gid=G (group) exe=EXE`; instead of a pid, `pid=none (it has exited; ...)`, \
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The socket's path.
+    /// The socket's path, or @NAME for a name in the abstract namespace.
     pub path: PathBuf,
     /// Print one JSON object (its keys: `peercred who --help`).
     #[arg(long, conflicts_with = "pid")]

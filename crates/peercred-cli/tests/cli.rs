@@ -186,7 +186,10 @@ fn nothing_serving_is_one_line_and_exit_1() {
         assert_fails(&peercred(&["wait", arg(path)]), &[says, "not waiting"]);
     }
     let long = format!("/tmp/{}", "x".repeat(120));
-    assert_fails(&peercred(&["who", &long]), &["path too long"]);
+    assert_fails(
+        &peercred(&["who", &long]),
+        &["too long for a socket address"],
+    );
 }
 
 /// True once `pid` holds a pidfd and no socket: `peercred wait` has let go of
@@ -438,4 +441,76 @@ fn without_so_peerpidfd_no_pid_is_vouched_for() {
     );
     assert_fails(&old(&["wait", p]), &["SO_PEERPIDFD", "not waiting"]);
     assert!(server.running());
+}
+
+/// A seqpacket listener is described like a stream one; a datagram socket has
+/// no listener, so nothing to describe, and serve leaves it alone.
+#[test]
+fn seqpacket_and_datagram_sockets() {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    let dir = shared_dir();
+    let seqpacket = dir.path("seq");
+    // SAFETY: socket, bind and listen on a new descriptor that we own.
+    let _listener = unsafe {
+        let fd = OwnedFd::from_raw_fd(libc::socket(
+            libc::AF_UNIX,
+            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+            0,
+        ));
+        let addr = core_tests::sockaddr(&seqpacket);
+        assert_eq!(
+            libc::bind(
+                fd.as_raw_fd(),
+                (&addr as *const libc::sockaddr_un).cast(),
+                size_of_val(&addr) as u32
+            ),
+            0
+        );
+        assert_eq!(libc::listen(fd.as_raw_fd(), 4), 0);
+        fd
+    };
+    let out = peercred(&["who", "--pid", arg(&seqpacket)]);
+    assert_eq!(
+        stdout(&out),
+        format!("{}\n", std::process::id()),
+        "{}",
+        stderr(&out)
+    );
+
+    let datagram = dir.path("dgram");
+    let _bound = std::os::unix::net::UnixDatagram::bind(&datagram).unwrap();
+    assert_fails(&peercred(&["who", arg(&datagram)]), &["a datagram socket"]);
+    assert_fails(
+        &peercred(&["serve", arg(&datagram)]),
+        &["a datagram socket", "leaving it alone"],
+    );
+    assert!(std::fs::symlink_metadata(&datagram)
+        .unwrap()
+        .file_type()
+        .is_socket());
+}
+
+/// `@NAME` is a name in Linux's abstract namespace, as `ss` writes it.
+#[test]
+fn abstract_names() {
+    let name = format!("@peercred-cli-test-{}", std::process::id());
+    let mut server = Server::serve(std::path::Path::new(&name));
+    let out = peercred(&["who", "--pid", &name]);
+    assert_eq!(
+        stdout(&out),
+        format!("{}\n", server.pid()),
+        "{}",
+        stderr(&out)
+    );
+    assert_fails(
+        &peercred(&["serve", &name]),
+        &["another server is live there"],
+    );
+    assert!(peercred(&["kill", &name]).status.success());
+    assert_eq!(server.child.wait().unwrap().code(), Some(0));
+    assert_eq!(server.rest_of_stderr(), "peercred: SIGTERM\n");
+    assert_fails(
+        &peercred(&["who", &name]),
+        &["nothing is listening at this abstract name"],
+    );
 }
