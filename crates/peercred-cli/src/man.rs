@@ -6,11 +6,12 @@ use roff::{bold, roman, Roff};
 
 /// Every page: peercred.1, then peercred-SUBCOMMAND.1 for each subcommand.
 fn pages() -> Vec<(String, Vec<u8>)> {
-    let mut top = crate::Cli::command();
+    // `peercred help` works, but has no page of its own.
+    let mut top = crate::Cli::command().disable_help_subcommand(true);
     top.build();
     // After build(), a subcommand's display name is "peercred-who" and its bin name "peercred who".
     std::iter::once(&top)
-        .chain(top.get_subcommands().filter(|sub| sub.get_name() != "help"))
+        .chain(top.get_subcommands())
         .map(render)
         .collect()
 }
