@@ -8,6 +8,7 @@ const { getSystemErrorName } = require('node:util');
 const native = require('./binding.js');
 
 const MAX_FD = 2147483647;
+const MAX_ID = 4294967295;
 // libuv names every errno the core returns except EREMOTE (the peer's pid is
 // not visible from our PID namespace); 66 on every Linux architecture.
 const EREMOTE = 66;
@@ -30,14 +31,33 @@ function handleFd(handle) {
   return fd;
 }
 
-/** The descriptor of `socket`: a net.Socket (or anything with a live _handle.fd) or an fd number. */
+function outOfRange(name, value, max) {
+  const err = new RangeError(
+    `The value of "${name}" is out of range. It must be an integer >= 0 && <= ${max}. Received ${value}`,
+  );
+  err.code = 'ERR_OUT_OF_RANGE';
+  return err;
+}
+
+function invalidType(name, expected, value) {
+  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(value)}`);
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
+
+/**
+ * The descriptor of `socket`: a net.Socket (or anything with a live
+ * _handle.fd), a listening net.Server (which the core then refuses as a
+ * listener, as it refuses every listening socket), or an fd number.
+ */
 function fdOf(socket) {
   if (typeof socket === 'number') {
     if (Number.isInteger(socket) && socket >= 0 && socket <= MAX_FD) return socket;
-    const err = new RangeError(
-      `The value of "socket" is out of range. It must be an integer >= 0 && <= ${MAX_FD}. Received ${socket}`,
-    );
-    err.code = 'ERR_OUT_OF_RANGE';
+    throw outOfRange('socket', socket, MAX_FD);
+  }
+  if (socket instanceof net.Server && !socket._handle) {
+    const err = new Error('Server is not running.');
+    err.code = 'ERR_SERVER_NOT_RUNNING';
     throw err;
   }
   if (socket instanceof net.Socket || (socket !== null && typeof socket === 'object' && '_handle' in socket)) {
@@ -48,11 +68,14 @@ function fdOf(socket) {
     err.code = 'ERR_SOCKET_CLOSED';
     throw err;
   }
-  const err = new TypeError(
-    `The "socket" argument must be an instance of net.Socket or of type number. Received ${describe(socket)}`,
-  );
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  throw err;
+  throw invalidType('socket', 'an instance of net.Socket or of type number', socket);
+}
+
+/** A uid or gid: an integer from 0 to 4294967295. */
+function idOf(name, id) {
+  if (typeof id !== 'number') throw invalidType(name, 'of type number', id);
+  if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw outOfRange(name, id, MAX_ID);
+  return id;
 }
 
 /** Rethrows a native error in the shape of Node's system errors (fs, net). */
@@ -75,18 +98,29 @@ function call(syscall, thunk) {
   }
 }
 
-// read() results arrive here (see src/read.rs for why).
-const out = new Uint32Array(3);
-native.setReadBuffer(out);
+// read() results arrive in this evaluation's own array, named by its id on
+// every call (see src/read.rs for why). The array is never handed out.
+const out = new Uint32Array(new ArrayBuffer(12));
+const outId = native.registerReadBuffer(out);
 
 function read(socket) {
   const fd = fdOf(socket);
   try {
-    native.readInto(fd);
+    native.readInto(fd, outId);
   } catch (e) {
     throw systemError(e, 'getsockopt');
   }
   return { pid: out[0] === 0 ? null : out[0], uid: out[1], gid: out[2] };
+}
+
+function uidMapping(uid) {
+  const id = idOf('uid', uid);
+  return call('open', () => native.uidMapping(id));
+}
+
+function gidMapping(gid) {
+  const id = idOf('gid', gid);
+  return call('open', () => native.gidMapping(id));
 }
 
 function groups(socket) {
@@ -174,4 +208,4 @@ function peerProcess(socket) {
   return new PeerProcess(call('getsockopt', () => native.NativePeerProcess.fromSocket(fd)));
 }
 
-module.exports = { read, groups, securityLabel, pidfd, peerProcess, PeerProcess };
+module.exports = { read, groups, securityLabel, pidfd, peerProcess, PeerProcess, uidMapping, gidMapping };
