@@ -91,6 +91,8 @@ impl Peer {
             "user": self.uid.account(),
             "group": self.gid.account(),
             "exe": exe,
+            "uid_mapping": self.uid.mapping(),
+            "gid_mapping": self.gid.mapping(),
         })
     }
 

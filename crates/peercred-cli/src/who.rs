@@ -29,7 +29,8 @@ gid=G (group) exe=EXE`; instead of a pid, `pid=none (it has exited; ...)`, \
   alive: bool or null. Whether it still runs, told by its pidfd; null when that cannot be told (no SO_PEERPIDFD: Linux before 6.5).
   recorded_pid: int or null. The pid the kernel recorded at listen(); null when that process is outside this PID namespace. Unless alive is true, it may name an unrelated process by now: never signal it.
   uid, gid: int. The effective ids at listen(), as this user namespace sees them.
-  user, group: string or null. Their account names; null when there is none.
+  user, group: string or null. Their account names; null when there is none, and whenever the number may be the kernel's overflow id (see uid_mapping).
+  uid_mapping, gid_mapping: string or null. \"mapped\": a real id in this user namespace. \"unmapped\": the kernel's overflow id (/proc/sys/kernel/overflowuid, overflowgid), standing for an id this namespace cannot name; never the account of that number. \"unknown\": the overflow id, which this namespace also maps to an account: which one is meant cannot be told. null: /proc could not tell.
   exe: string or null. Its executable, read now (a path in its own mount namespace); null unless it runs and the path could be read.";
 
 #[derive(clap::Args)]
