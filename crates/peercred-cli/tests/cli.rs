@@ -99,11 +99,13 @@ fn who_describes_a_server_in_another_uid() {
             "alive",
             "exe",
             "gid",
+            "gid_mapping",
             "group",
             "path",
             "pid",
             "recorded_pid",
             "uid",
+            "uid_mapping",
             "user"
         ]
     );
@@ -113,6 +115,8 @@ fn who_describes_a_server_in_another_uid() {
     assert_eq!(value["alive"], true);
     assert_eq!(value["uid"], uid);
     assert_eq!(value["exe"], exe.to_str().unwrap());
+    // In the initial user namespace every id is an id: 65534 is the account nobody.
+    assert_eq!(value["uid_mapping"], "mapped");
     if is_root() {
         assert_eq!(value["user"], "nobody");
     }
