@@ -451,28 +451,9 @@ fn without_so_peerpidfd_no_pid_is_vouched_for() {
 /// no listener, so nothing to describe, and serve leaves it alone.
 #[test]
 fn seqpacket_and_datagram_sockets() {
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
     let dir = shared_dir();
+    let _listener = core_tests::seqpacket_listener(&dir);
     let seqpacket = dir.path("seq");
-    // SAFETY: socket, bind and listen on a new descriptor that we own.
-    let _listener = unsafe {
-        let fd = OwnedFd::from_raw_fd(libc::socket(
-            libc::AF_UNIX,
-            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
-            0,
-        ));
-        let addr = core_tests::sockaddr(&seqpacket);
-        assert_eq!(
-            libc::bind(
-                fd.as_raw_fd(),
-                (&addr as *const libc::sockaddr_un).cast(),
-                size_of_val(&addr) as u32
-            ),
-            0
-        );
-        assert_eq!(libc::listen(fd.as_raw_fd(), 4), 0);
-        fd
-    };
     let out = peercred(&["who", "--pid", arg(&seqpacket)]);
     assert_eq!(
         stdout(&out),

@@ -96,7 +96,7 @@ fn seqpacket_connection(dir: &TempDir) -> Vec<OwnedFd> {
     vec![unsafe { OwnedFd::from_raw_fd(accepted) }, client, listener]
 }
 
-fn seqpacket_listener(dir: &TempDir) -> OwnedFd {
+pub fn seqpacket_listener(dir: &TempDir) -> OwnedFd {
     let fd = socket(libc::AF_UNIX, libc::SOCK_SEQPACKET);
     let addr = sockaddr(&dir.path("seq"));
     // SAFETY: a valid sockaddr_un; listen on the bound socket.
