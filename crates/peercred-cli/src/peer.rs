@@ -68,6 +68,14 @@ impl Peer {
         }
     }
 
+    /// The pid the kernel recorded, for messages that say it may be stale.
+    pub fn recorded_pid(&self) -> String {
+        self.cred.pid().map_or_else(
+            || "unknown here (outside this PID namespace)".to_owned(),
+            |pid| pid.to_string(),
+        )
+    }
+
     fn alive(&self) -> Option<bool> {
         match self.state {
             State::Running { .. } => Some(true),
@@ -99,10 +107,7 @@ impl Peer {
     /// `pid=P uid=U (user) gid=G (group) exe=PATH`, saying instead of a pid
     /// why there is none.
     pub fn line(&self) -> String {
-        let recorded = self.cred.pid().map_or_else(
-            || "outside this PID namespace".to_owned(),
-            |pid| pid.to_string(),
-        );
+        let recorded = self.recorded_pid();
         let (pid, exe) = match &self.state {
             State::Running { process, exe } => (
                 process.pid().map_or_else(

@@ -22,10 +22,7 @@ pub fn running(
     let conn = connect(path, timeout).map_err(|why| format!("{why}: {refusal}"))?;
     let peer = Peer::of(&conn).map_err(|err| format!("{err}: {refusal}"))?;
     drop(conn);
-    let recorded = peer
-        .cred
-        .pid()
-        .map_or_else(|| "unknown here".to_owned(), |pid| pid.to_string());
+    let recorded = peer.recorded_pid();
     match peer.state {
         State::Running { process, .. } if process.pid() == Some(1) && !allow_init => Err(format!(
             "the listening socket was created by pid 1, the init of this PID namespace \

@@ -90,7 +90,7 @@ fn no_pid(peer: &Peer) -> String {
         State::Exited => format!(
             "the process that created the listening socket has exited (the kernel recorded pid {}, \
              which may name another process now); the kernel does not record which process serves it now",
-            peer.cred.pid().map_or_else(|| "unknown here".into(), |pid| pid.to_string())
+            peer.recorded_pid()
         ),
         State::Unknown(why) => format!(
             "cannot prove that the process that created the listening socket still runs: {why}"
