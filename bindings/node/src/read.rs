@@ -40,6 +40,8 @@ pub fn register_read_buffer(env: Env, mut out: Uint32ArraySlice) -> napi::Result
         return Err(to_js(peercred::Error::Os(libc::EINVAL)));
     }
     let data = NonNull::from(data).cast::<u32>();
+    // SAFETY: the value this call was given, in its env.
+    let value = unsafe { Uint32ArraySlice::to_napi_value(env.raw(), out) }.map_err(internal)?;
     let id = BUFFERS.with(|buffers| {
         let mut buffers = buffers.borrow_mut();
         match buffers.iter().position(Option::is_none) {
@@ -56,7 +58,6 @@ pub fn register_read_buffer(env: Env, mut out: Uint32ArraySlice) -> napi::Result
     // SAFETY: a valid env and value of this call; the finalizer only clears
     // the slot, on this thread, once the array is collected.
     let status = unsafe {
-        let value = Uint32ArraySlice::to_napi_value(env.raw(), out)?;
         sys::napi_add_finalizer(
             env.raw(),
             value,
@@ -68,12 +69,19 @@ pub fn register_read_buffer(env: Env, mut out: Uint32ArraySlice) -> napi::Result
     };
     if status != sys::Status::napi_ok {
         BUFFERS.with(|buffers| buffers.borrow_mut()[id] = None);
-        return Err(napi::Error::new(
-            "ERR_INTERNAL_ASSERTION".to_owned(),
-            format!("@peercred/node: napi_add_finalizer failed with status {status}"),
-        ));
+        return Err(internal(format!(
+            "napi_add_finalizer failed with status {status}"
+        )));
     }
     Ok(id as u32)
+}
+
+/// A broken invariant of this addon, not an OS error: Node's code for those.
+fn internal(what: impl std::fmt::Display) -> napi::Error<String> {
+    napi::Error::new(
+        "ERR_INTERNAL_ASSERTION".to_owned(),
+        format!("@peercred/node: {what}"),
+    )
 }
 
 unsafe extern "C" fn forget(_env: sys::napi_env, id: *mut c_void, _hint: *mut c_void) {
@@ -92,10 +100,9 @@ pub fn read_into(fd: i32, id: u32) -> napi::Result<(), String> {
     let cred = peercred::raw::read(fd).map_err(to_js)?;
     let slot = BUFFERS.with(|buffers| buffers.borrow().get(id as usize).copied().flatten());
     let Some(out) = slot else {
-        return Err(napi::Error::new(
-            "ERR_INTERNAL_ASSERTION".to_owned(),
-            format!("@peercred/node: read buffer {id} is not registered on this thread"),
-        ));
+        return Err(internal(format_args!(
+            "read buffer {id} is not registered on this thread"
+        )));
     };
     // SAFETY: the registered array is alive (its evaluation is calling) and
     // at least 3 elements long; JS runs nothing on this thread meanwhile.

@@ -155,3 +155,41 @@ impl From<Error> for io::Error {
         io::Error::from_raw_os_error(err.errno())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// std's convention for every variant: code that matched the errno of an
+    /// io::Error before switching to peercred keeps matching.
+    #[test]
+    fn io_error_is_the_os_error_of_every_variant() {
+        let every = [
+            Error::BadDescriptor,
+            Error::NotASocket,
+            Error::NotUnixSocket,
+            Error::NotConnected(NotConnected::Unconnected),
+            Error::NotConnected(NotConnected::Listening),
+            Error::NotConnected(NotConnected::Datagram),
+            Error::NotConnected(NotConnected::OwnProcess),
+            Error::Unsupported("SO_PEERPIDFD needs Linux 6.5 or later"),
+            Error::PeerExited,
+            Error::PidNotVisible,
+            Error::Os(libc::EACCES),
+            Error::Os(libc::EPROTO),
+        ];
+        for err in every {
+            let io = io::Error::from(err);
+            assert_eq!(io.raw_os_error(), Some(err.errno()), "{err:?}");
+            assert_eq!(
+                io.kind(),
+                io::Error::from_raw_os_error(err.errno()).kind(),
+                "{err:?}"
+            );
+            // The explanation stays with the peercred::Error, and comes back
+            // out of a Box<dyn Error>.
+            let boxed: Box<dyn std::error::Error> = err.into();
+            assert_eq!(boxed.downcast_ref::<Error>(), Some(&err));
+        }
+    }
+}
