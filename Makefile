@@ -19,6 +19,7 @@ include mk/cli.mk
 include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
+include mk/servers.mk
 include mk/bench.mk
 
 .PHONY: demo test dist clean
@@ -26,7 +27,7 @@ include mk/bench.mk
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 
-test: test-rust test-cli test-c test-python test-node test-demo
+test: test-rust test-cli test-c test-python test-node test-servers test-demo
 	@echo "make test: all suites passed"
 
 test-demo: demo-prereqs
