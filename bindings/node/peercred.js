@@ -88,7 +88,7 @@ function fdOf(socket) {
   }
   throw invalidType(
     'socket',
-    'an instance of net.Socket, net.Server, http.IncomingMessage or http2.Http2ServerRequest, or of type number',
+    'an instance of net.Socket, http.IncomingMessage or http2.Http2ServerRequest, or of type number',
     socket,
   );
 }
