@@ -32,20 +32,6 @@ function handleFd(handle) {
   return fd;
 }
 
-function outOfRange(name, value, max) {
-  const err = new RangeError(
-    `The value of "${name}" is out of range. It must be an integer >= 0 && <= ${max}. Received ${value}`,
-  );
-  err.code = 'ERR_OUT_OF_RANGE';
-  return err;
-}
-
-function invalidType(name, expected, value) {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(value)}`);
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  return err;
-}
-
 // Loaded on first use: a server without HTTP/2 never pays for node:http2.
 let http2;
 const isHttp2Request = (value) => 'stream' in value && value instanceof (http2 ??= require('node:http2')).Http2ServerRequest;
@@ -64,26 +50,40 @@ function socketBehind(value) {
   return value;
 }
 
+function outOfRange(name, value, max) {
+  const err = new RangeError(
+    `The value of "${name}" is out of range. It must be an integer >= 0 && <= ${max}. Received ${value}`,
+  );
+  err.code = 'ERR_OUT_OF_RANGE';
+  return err;
+}
+
+function invalidType(name, expected, value) {
+  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(value)}`);
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
+
 /**
  * The descriptor of `socket`: a net.Socket (or anything with a live
  * _handle.fd), a request, a listening net.Server (which the core then refuses
- * as a listener, as it refuses every listening socket), or an fd number.
+ * as it refuses every listening socket), or an fd number.
  */
 function fdOf(socket) {
   if (typeof socket === 'number') {
     if (Number.isInteger(socket) && socket >= 0 && socket <= MAX_FD) return socket;
     throw outOfRange('socket', socket, MAX_FD);
   }
-  if (socket instanceof net.Server && !socket._handle) {
-    const err = new Error('Server is not running.');
-    err.code = 'ERR_SERVER_NOT_RUNNING';
-    throw err;
-  }
   if (!(socket instanceof net.Socket) && socket !== null && typeof socket === 'object') socket = socketBehind(socket);
   if (socket instanceof net.Socket || (socket !== null && typeof socket === 'object' && '_handle' in socket)) {
     const handle = socket.destroyed ? null : socket._handle;
     const fd = handle ? handleFd(handle) : -1;
     if (fd >= 0) return fd;
+    if (socket instanceof net.Server) {
+      const err = new Error('Server is not running.');
+      err.code = 'ERR_SERVER_NOT_RUNNING';
+      throw err;
+    }
     throw socketClosed();
   }
   throw invalidType(
@@ -321,8 +321,8 @@ module.exports = {
   pidfd,
   peerProcess,
   PeerProcess,
-  uidMapping,
-  gidMapping,
   connectionProcess,
   listenGrpc,
+  uidMapping,
+  gidMapping,
 };

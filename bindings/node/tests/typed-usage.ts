@@ -3,7 +3,21 @@
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
-import { read, groups, securityLabel, pidfd, peerProcess, PeerProcess, uidMapping, gidMapping, connectionProcess, listenGrpc, type PeerCred, type IdMapping, type GrpcCall } from '@peercred/node';
+import {
+  read,
+  groups,
+  securityLabel,
+  pidfd,
+  peerProcess,
+  PeerProcess,
+  connectionProcess,
+  listenGrpc,
+  uidMapping,
+  gidMapping,
+  type PeerCred,
+  type GrpcCall,
+  type IdMapping,
+} from '@peercred/node';
 
 net.createServer((socket) => {
   const cred: PeerCred = read(socket);

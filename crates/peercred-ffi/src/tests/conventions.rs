@@ -119,14 +119,17 @@ fn pidfd_is_a_new_cloexec_descriptor() {
     }
 }
 
+/// peercred_strerror's text for `code`.
+fn text(code: i32) -> String {
+    // SAFETY: peercred_strerror returns a static NUL-terminated string.
+    unsafe { CStr::from_ptr(peercred_strerror(code)) }
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
 #[test]
 fn strerror_is_never_null_and_names_the_cause() {
-    let text = |code| {
-        unsafe { CStr::from_ptr(peercred_strerror(code)) }
-            .to_str()
-            .unwrap()
-            .to_owned()
-    };
     assert!(text(-libc::EAFNOSUPPORT).contains("not a Unix domain socket"));
     assert!(text(-libc::ENOTCONN).contains("listening"));
     assert!(text(-libc::ENOTCONN).contains("socketpair this process made"));
@@ -141,12 +144,6 @@ fn strerror_is_never_null_and_names_the_cause() {
 /// errno the kernel may pass through has the system's: none is "unknown".
 #[test]
 fn strerror_has_words_for_every_code_the_library_returns() {
-    let text = |code| {
-        unsafe { CStr::from_ptr(peercred_strerror(code)) }
-            .to_str()
-            .unwrap()
-            .to_owned()
-    };
     for &code in DOCUMENTED_CODES {
         let words = text(code);
         assert!(!words.contains("unknown"), "{code}: {words}");

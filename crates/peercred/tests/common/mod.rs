@@ -77,28 +77,40 @@ impl Drop for Helper {
     }
 }
 
+/// Runs `io` on a one-byte message with room for one SCM_RIGHTS descriptor.
+/// Async-signal-safe.
+///
+/// # Safety
+/// `io` gets a msghdr whose pointers are valid only during the call.
+unsafe fn with_message<T>(io: impl FnOnce(&mut libc::msghdr) -> T) -> T {
+    let mut byte = 0u8;
+    let mut iov = libc::iovec {
+        iov_base: (&mut byte as *mut u8).cast(),
+        iov_len: 1,
+    };
+    // Aligned for cmsghdr, and larger than CMSG_SPACE(sizeof(int)).
+    let mut control = [0u64; 4];
+    let mut msg: libc::msghdr = std::mem::zeroed();
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = std::mem::size_of_val(&control);
+    io(&mut msg)
+}
+
 /// Sends `fd` over `chan` (SCM_RIGHTS). Async-signal-safe.
 pub fn send_fd(chan: RawFd, fd: RawFd) -> bool {
-    // SAFETY: a one-byte message with one SCM_RIGHTS control message, laid out
-    // as cmsg(3) prescribes in a buffer aligned for cmsghdr.
+    // SAFETY: one control message, laid out as cmsg(3) prescribes.
     unsafe {
-        let mut byte = 0u8;
-        let mut iov = libc::iovec {
-            iov_base: (&mut byte as *mut u8).cast(),
-            iov_len: 1,
-        };
-        let mut control = [0u64; 4];
-        let mut msg: libc::msghdr = std::mem::zeroed();
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.as_mut_ptr().cast();
-        msg.msg_controllen = libc::CMSG_SPACE(size_of::<RawFd>() as u32) as usize;
-        let cmsg = libc::CMSG_FIRSTHDR(&msg);
-        (*cmsg).cmsg_level = libc::SOL_SOCKET;
-        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
-        (*cmsg).cmsg_len = libc::CMSG_LEN(size_of::<RawFd>() as u32) as usize;
-        std::ptr::write_unaligned(libc::CMSG_DATA(cmsg).cast::<RawFd>(), fd);
-        libc::sendmsg(chan, &msg, 0) == 1
+        with_message(|msg| {
+            msg.msg_controllen = libc::CMSG_SPACE(size_of::<RawFd>() as u32) as usize;
+            let cmsg = libc::CMSG_FIRSTHDR(msg);
+            (*cmsg).cmsg_level = libc::SOL_SOCKET;
+            (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+            (*cmsg).cmsg_len = libc::CMSG_LEN(size_of::<RawFd>() as u32) as usize;
+            std::ptr::write_unaligned(libc::CMSG_DATA(cmsg).cast::<RawFd>(), fd);
+            libc::sendmsg(chan, msg, 0) == 1
+        })
     }
 }
 
@@ -106,27 +118,18 @@ pub fn send_fd(chan: RawFd, fd: RawFd) -> bool {
 pub fn recv_fd(chan: RawFd) -> OwnedFd {
     // SAFETY: as in send_fd; the received descriptor is new and ours.
     unsafe {
-        let mut byte = 0u8;
-        let mut iov = libc::iovec {
-            iov_base: (&mut byte as *mut u8).cast(),
-            iov_len: 1,
-        };
-        let mut control = [0u64; 4];
-        let mut msg: libc::msghdr = std::mem::zeroed();
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.as_mut_ptr().cast();
-        msg.msg_controllen = std::mem::size_of_val(&control);
-        assert_eq!(
-            libc::recvmsg(chan, &mut msg, libc::MSG_CMSG_CLOEXEC),
-            1,
-            "the helper sent nothing"
-        );
-        let cmsg = libc::CMSG_FIRSTHDR(&msg);
-        assert!(!cmsg.is_null() && (*cmsg).cmsg_type == libc::SCM_RIGHTS);
-        OwnedFd::from_raw_fd(std::ptr::read_unaligned(
-            libc::CMSG_DATA(cmsg).cast::<RawFd>(),
-        ))
+        with_message(|msg| {
+            assert_eq!(
+                libc::recvmsg(chan, msg, libc::MSG_CMSG_CLOEXEC),
+                1,
+                "the helper sent nothing"
+            );
+            let cmsg = libc::CMSG_FIRSTHDR(msg);
+            assert!(!cmsg.is_null() && (*cmsg).cmsg_type == libc::SCM_RIGHTS);
+            OwnedFd::from_raw_fd(std::ptr::read_unaligned(
+                libc::CMSG_DATA(cmsg).cast::<RawFd>(),
+            ))
+        })
     }
 }
 
