@@ -2,6 +2,7 @@
 //! peers in forked processes.
 #![allow(dead_code)] // each test binary uses a different part
 
+use std::ffi::CString;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -223,7 +224,7 @@ fn seqpacket_connection(dir: &TempDir) -> Vec<OwnedFd> {
     vec![unsafe { OwnedFd::from_raw_fd(accepted) }, client, listener]
 }
 
-fn seqpacket_listener(dir: &TempDir) -> OwnedFd {
+pub fn seqpacket_listener(dir: &TempDir) -> OwnedFd {
     let fd = socket(libc::AF_UNIX, libc::SOCK_SEQPACKET);
     let addr = sockaddr(&dir.path("seq"));
     // SAFETY: a valid sockaddr_un; listen on the bound socket.
@@ -498,6 +499,9 @@ pub fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
 }
 
+/// The exit status of a forked child that had to skip its part (and says why).
+pub const SKIP: i32 = 77;
+
 /// Runs `child` in a forked process and returns its exit code; 77 means "skipped".
 pub fn in_child(child: impl FnOnce() -> i32) -> i32 {
     // SAFETY: the test binaries that use this run one test at a time.
@@ -513,6 +517,41 @@ pub fn in_child(child: impl FnOnce() -> i32) -> i32 {
     } else {
         128 + libc::WTERMSIG(status)
     }
+}
+
+/// In a new PID namespace (and a /proc mounted for it), as its pid 1: returns
+/// `child`'s status, or SKIP if the kernel refuses.
+pub fn as_init_of_new_pid_namespace(child: impl FnOnce() -> i32) -> i32 {
+    // SAFETY: unshare affects this (forked, single-threaded) process only.
+    if unsafe { libc::unshare(libc::CLONE_NEWPID | libc::CLONE_NEWNS) } != 0 {
+        return SKIP;
+    }
+    in_child(|| {
+        let proc_ = CString::new("proc").unwrap();
+        let root = CString::new("/").unwrap();
+        let target = CString::new("/proc").unwrap();
+        // SAFETY: private mounts in our own mount namespace, so /proc shows our PID namespace.
+        let mounted = unsafe {
+            libc::mount(
+                std::ptr::null(),
+                root.as_ptr(),
+                std::ptr::null(),
+                libc::MS_REC | libc::MS_PRIVATE,
+                std::ptr::null(),
+            ) == 0
+                && libc::mount(
+                    proc_.as_ptr(),
+                    target.as_ptr(),
+                    proc_.as_ptr(),
+                    0,
+                    std::ptr::null(),
+                ) == 0
+        };
+        if !mounted {
+            return SKIP;
+        }
+        child()
+    })
 }
 
 pub fn read_byte(stream: &mut UnixStream) -> u8 {
