@@ -15,9 +15,11 @@ VERSION  := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)
 
 include mk/rust.mk
 include mk/c.mk
+include mk/cli.mk
 include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
+include mk/servers.mk
 include mk/bench.mk
 
 .PHONY: demo test test-demo test-examples dist clean
@@ -25,7 +27,7 @@ include mk/bench.mk
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 
-test: test-rust test-c test-python test-node test-demo test-examples
+test: test-rust test-cli test-c test-python test-node test-servers test-demo test-examples
 	@echo "make test: all suites passed"
 
 test-demo: demo-prereqs

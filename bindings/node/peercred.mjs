@@ -1,5 +1,17 @@
 // ESM entry: the same functions as the CommonJS entry (one implementation).
 import peercred from './peercred.js';
 
-export const { read, groups, securityLabel, pidfd, peerProcess, ownProcess, PeerProcess } = peercred;
+export const {
+  read,
+  groups,
+  securityLabel,
+  pidfd,
+  peerProcess,
+  ownProcess,
+  PeerProcess,
+  connectionProcess,
+  listenGrpc,
+  uidMapping,
+  gidMapping,
+} = peercred;
 export default peercred;

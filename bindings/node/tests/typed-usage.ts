@@ -1,5 +1,7 @@
 // Compiled by `tsc --noEmit --strict` (mk/node.mk): the shipped types must
 // describe real usage.
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import {
   read,
@@ -9,7 +11,13 @@ import {
   peerProcess,
   ownProcess,
   PeerProcess,
+  connectionProcess,
+  listenGrpc,
+  uidMapping,
+  gidMapping,
   type PeerCred,
+  type GrpcCall,
+  type IdMapping,
 } from '@peercred/node';
 
 net.createServer((socket) => {
@@ -17,6 +25,8 @@ net.createServer((socket) => {
   const pid: number | null = cred.pid;
   const byFd: PeerCred = read(socket.readyState === 'open' ? 3 : 4);
   const gids: number[] = groups(socket);
+  const mapping: IdMapping = uidMapping(cred.uid);
+  const real: boolean = gidMapping(cred.gid) === 'mapped';
   const label: string | null = securityLabel(socket);
   const fd: number = pidfd(socket);
   const peer: PeerProcess = peerProcess(socket);
@@ -30,5 +40,20 @@ net.createServer((socket) => {
   const parent: number | null = peer.parentPid();
   peer.close();
   me.close();
-  void [pid, byFd, gids, label, fd, session, shared, args, exe, runs, digest, parent, PeerProcess.fromPidfd(fd).pid];
+  void [pid, byFd, gids, mapping, real, label, fd, session, shared, args, exe, runs, digest, parent, PeerProcess.fromPidfd(fd).pid];
 });
+
+http.createServer((req, res) => {
+  const cred: PeerCred = read(req);
+  const exe: string | Buffer = connectionProcess(req).exe();
+  res.end(JSON.stringify({ cred, exe }));
+});
+http2.createServer((req, res) => {
+  res.end(String(read(req).uid + connectionProcess(req).uid()));
+});
+const grpcLike = {
+  createConnectionInjector: (_credentials: unknown) => ({ injectConnection: (_socket: net.Socket) => {}, destroy: () => {} }),
+};
+void listenGrpc(grpcLike, '/run/app.sock', null).then((server: net.Server) => server.close());
+const call: GrpcCall = { getPeer: () => 'peercred-unix:1' };
+void [() => read(call), () => connectionProcess(call)];

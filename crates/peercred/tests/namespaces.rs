@@ -7,14 +7,19 @@
 
 mod common;
 
-use std::ffi::CString;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::process::Command;
 
-use common::{accept_client, in_child, is_root, me, without_pidfd_info, NOBODY};
+use common::{accept_client, as_init_of_new_pid_namespace, in_child, is_root, me, NOBODY, SKIP};
 use peercred::{Error, PeerProcess};
 
-const SKIP: i32 = 77;
+/// Whether this run exercises the fallback of kernels before 6.13 (no
+/// PIDFD_GET_INFO): `PEERCRED_FAULT=no-pidfd-info` with the core's
+/// fault-injection feature (mk/rust.mk runs these tests both ways).
+pub fn without_pidfd_info() -> bool {
+    cfg!(feature = "fault-injection")
+        && std::env::var_os("PEERCRED_FAULT").is_some_and(|v| v == "no-pidfd-info")
+}
 
 #[test]
 fn namespaces() {
@@ -46,41 +51,6 @@ fn report(what: &str, code: i32) {
         }
         code => panic!("{what}: the child failed with {code}"),
     }
-}
-
-/// In a new PID namespace (and a /proc mounted for it), as its pid 1: returns
-/// `child`'s status, or SKIP if the kernel refuses.
-fn as_init_of_new_pid_namespace(child: impl FnOnce() -> i32) -> i32 {
-    // SAFETY: unshare affects this (forked, single-threaded) process only.
-    if unsafe { libc::unshare(libc::CLONE_NEWPID | libc::CLONE_NEWNS) } != 0 {
-        return SKIP;
-    }
-    in_child(|| {
-        let proc_ = CString::new("proc").unwrap();
-        let root = CString::new("/").unwrap();
-        let target = CString::new("/proc").unwrap();
-        // SAFETY: private mounts in our own mount namespace, so /proc shows our PID namespace.
-        let mounted = unsafe {
-            libc::mount(
-                std::ptr::null(),
-                root.as_ptr(),
-                std::ptr::null(),
-                libc::MS_REC | libc::MS_PRIVATE,
-                std::ptr::null(),
-            ) == 0
-                && libc::mount(
-                    proc_.as_ptr(),
-                    target.as_ptr(),
-                    proc_.as_ptr(),
-                    0,
-                    std::ptr::null(),
-                ) == 0
-        };
-        if !mounted {
-            return SKIP;
-        }
-        child()
-    })
 }
 
 /// The socketpair's creator (this test process) is outside the reader's PID

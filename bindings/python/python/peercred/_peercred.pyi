@@ -1,7 +1,7 @@
 # Types of the native module; `python -m mypy.stubtest peercred` checks them.
 from os import PathLike
 from types import TracebackType
-from typing import Iterator, Optional, Protocol, Union, final
+from typing import Iterator, Literal, Optional, Protocol, Union, final
 
 from typing_extensions import Self
 
@@ -10,6 +10,7 @@ class _HasFileno(Protocol):
 
 _Socket = Union[_HasFileno, int]
 _Path = Union[str, bytes, PathLike[str], PathLike[bytes]]
+_IdMapping = Literal["mapped", "unmapped", "unknown"]
 
 __version__: str
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "pidfd",
     "peer_process",
     "own_process",
+    "uid_mapping",
+    "gid_mapping",
 ]
 
 @final
@@ -36,6 +39,9 @@ class PeerCred:
     def uid(self) -> int: ...
     @property
     def gid(self) -> int: ...
+    def uid_mapping(self) -> _IdMapping:
+        """"mapped", "unmapped" (the overflow placeholder) or "unknown"."""
+    def gid_mapping(self) -> _IdMapping: ...
     def __iter__(self) -> Iterator[Optional[int]]: ...
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
@@ -92,3 +98,6 @@ def security_label(socket: _Socket) -> Optional[str]: ...
 def pidfd(socket: _Socket) -> int: ...
 def peer_process(socket: _Socket) -> PeerProcess: ...
 def own_process() -> PeerProcess: ...
+def uid_mapping(uid: int) -> _IdMapping:
+    """Whether a uid from the kernel is real in our user namespace or its overflow placeholder."""
+def gid_mapping(gid: int) -> _IdMapping: ...
