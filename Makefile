@@ -20,6 +20,7 @@ include mk/node.mk
 include mk/fuzz.mk
 include mk/servers.mk
 include mk/bench.mk
+include mk/api.mk
 
 .PHONY: demo test dist clean
 
