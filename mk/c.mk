@@ -56,13 +56,19 @@ install: c-lib
 	ln -sf libpeercred.so.0 $(DESTDIR)$(PREFIX)/lib/libpeercred.so
 	install -Dm644 $(C_LIB)/libpeercred.a $(DESTDIR)$(PREFIX)/lib/libpeercred.a
 	install -Dm644 $(ROOT)/include/peercred.h $(DESTDIR)$(PREFIX)/include/peercred.h
+	install -Dm644 -t $(DESTDIR)$(PREFIX)/share/doc/peercred $(ROOT)/LICENSE-MIT $(ROOT)/LICENSE-APACHE
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	sed -e 's|@PREFIX@|$(PC_PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@STATIC_LIBS@|$(C_STATIC_LIBS)|' \
 	  $(ROOT)/crates/peercred-ffi/peercred.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/peercred.pc
 
+# One archive per target: peercred-VERSION-TARGET/{include,lib,share/doc/peercred}.
+C_TARGET  ?= $(shell rustc -vV | sed -n 's/^host: //p')
+C_ARCHIVE := peercred-$(VERSION)-$(C_TARGET)
 dist-c:
-	rm -rf $(DIST)/c
-	$(MAKE) --no-print-directory install PREFIX= DESTDIR=$(DIST)/c PC_PREFIX='$$$${pcfiledir}/../..'
+	rm -rf $(DIST)/c $(BUILD)/c/dist
+	$(MAKE) --no-print-directory install PREFIX= DESTDIR=$(BUILD)/c/dist/$(C_ARCHIVE) PC_PREFIX='$$$${pcfiledir}/../..'
+	mkdir -p $(DIST)/c
+	tar -C $(BUILD)/c/dist --sort=name --owner=0 --group=0 --numeric-owner -czf $(DIST)/c/$(C_ARCHIVE).tar.gz $(C_ARCHIVE)
 
 bench-c: c-lib
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/bench.c -o $(BUILD)/c/bench $(C_RPATH)
