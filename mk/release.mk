@@ -16,7 +16,7 @@ $(RELEASE_TOOLS): $(RELEASE_DIR)/requirements.txt
 	touch $@
 
 release-check: dist $(RELEASE_TOOLS) api-check
-	$(RELEASE_PY) $(RELEASE_DIR)/check_changelog.py
+	$(RELEASE_PY) $(RELEASE_DIR)/check_sources.py
 	CARGO=$(CARGO) $(RELEASE_PY) $(RELEASE_DIR)/check_crates.py
 	TWINE=$(RELEASE_VENV)/bin/twine $(RELEASE_PY) $(RELEASE_DIR)/check_python.py $(DIST)/python
 	$(RELEASE_PY) $(RELEASE_DIR)/check_npm.py $(DIST)/node
