@@ -2,7 +2,8 @@
 """Prints the public surface of the Python package, one item a line.
 
 The surface of record is what a user can import: every name in the `__all__`
-of `peercred` and of its public submodules, as typed by the stub of the native
+of `peercred` and of its public submodules (or, without one, every public name
+the module defines), as typed by the stub of the native
 module (_peercred.pyi) or by the pure-Python module's own annotations. Names
 imported from a sibling module are followed to their definition. Private type
 aliases (`_Socket = Union[...]`) are replaced by what they stand for, so that
@@ -53,7 +54,8 @@ class Module:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
                     return [elt.value for elt in node.value.elts]
-        raise SystemExit(f"{self.qualified('')}: no __all__, so no declared public surface")
+        # Without __all__, what `from module import *` takes: the public names it defines.
+        return [name for name in {**self.defs, **self.aliases} if not name.startswith("_")]
 
     def qualified(self, name):
         return ".".join(part for part in (self.package.name, self.name, name) if part)

@@ -11,7 +11,10 @@ fn main() -> ExitCode {
         eprintln!("usage: peercred-rust-surface TARGET/doc/CRATE.json");
         return ExitCode::from(2);
     };
-    match public_api::Builder::from_rustdoc_json(json).omit_blanket_impls(true).build() {
+    match public_api::Builder::from_rustdoc_json(json)
+        .omit_blanket_impls(true)
+        .build()
+    {
         Ok(api) => {
             for item in api.items() {
                 println!("{item}");
