@@ -15,6 +15,7 @@ VERSION  := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)
 
 include mk/rust.mk
 include mk/c.mk
+include mk/cli.mk
 include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
@@ -28,7 +29,7 @@ include mk/release.mk
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 
-test: test-rust test-c test-python test-node test-servers test-demo test-release
+test: test-rust test-cli test-c test-python test-node test-servers test-demo test-release
 	@echo "make test: all suites passed"
 
 # Publishable and stable: the registries' checks, the API/ABI baselines, and

@@ -1,5 +1,5 @@
 # The C library: build, stage with its SONAME links, test, install, dist.
-.PHONY: c c-lib test-c install dist-c bench-c
+.PHONY: c c-lib test-c install install-lib dist-c bench-c
 
 PREFIX      ?= /usr/local
 DESTDIR     ?=
@@ -50,7 +50,9 @@ test-c: c $(BUILD)/c/cases.h
 
 # PC_PREFIX is what the .pc file calls the prefix (dist uses a relocatable one).
 PC_PREFIX ?= $(PREFIX)
-install: c-lib
+# The library alone (the C archive's content); `make install` adds the command (mk/cli.mk).
+install: install-lib
+install-lib: c-lib
 	install -Dm755 $(C_LIB)/$(C_SO) $(DESTDIR)$(PREFIX)/lib/$(C_SO)
 	ln -sf $(C_SO) $(DESTDIR)$(PREFIX)/lib/libpeercred.so.0
 	ln -sf libpeercred.so.0 $(DESTDIR)$(PREFIX)/lib/libpeercred.so
@@ -66,7 +68,7 @@ C_TARGET  ?= $(shell rustc -vV | sed -n 's/^host: //p')
 C_ARCHIVE := peercred-$(VERSION)-$(C_TARGET)
 dist-c:
 	rm -rf $(DIST)/c $(BUILD)/c/dist
-	$(MAKE) --no-print-directory install PREFIX= DESTDIR=$(BUILD)/c/dist/$(C_ARCHIVE) PC_PREFIX='$$$${pcfiledir}/../..'
+	$(MAKE) --no-print-directory install-lib PREFIX= DESTDIR=$(BUILD)/c/dist/$(C_ARCHIVE) PC_PREFIX='$$$${pcfiledir}/../..'
 	mkdir -p $(DIST)/c
 	tar -C $(BUILD)/c/dist --sort=name --owner=0 --group=0 --numeric-owner -czf $(DIST)/c/$(C_ARCHIVE).tar.gz $(C_ARCHIVE)
 
