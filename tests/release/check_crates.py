@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""crates.io: `cargo publish --dry-run` for every publishable workspace crate
-(it packages and builds each .crate on its own), then each .crate's contents:
+"""crates.io: `cargo package` and `cargo publish --dry-run` for every
+publishable workspace crate (each .crate built on its own), then each .crate's contents:
 the licenses, the README, the metadata crates.io shows, the version, and no
 file that git does not track.
 
@@ -58,7 +58,7 @@ def check_crate(problems, crate_file, source_dir, tracked):
 
 
 def main(args):
-    problems = Problems("crates.io: cargo publish --dry-run and the .crate contents")
+    problems = Problems("crates.io: cargo package, cargo publish --dry-run and the .crate contents")
     tracked = tracked_files()
     if args:  # a given .crate, checked against the core's sources
         check_crate(problems, Path(args[0]), Path("crates/peercred"), tracked)
@@ -66,19 +66,22 @@ def main(args):
     crates = publishable()
     if not crates:
         problems.error("workspace", "no publishable crate")
-    else:
-        # --allow-dirty: make test runs on uncommitted work too; the stray check
-        # below still refuses files git does not know.
-        run = subprocess.run([CARGO, "publish", "--dry-run", "--workspace", "--allow-dirty"], cwd=ROOT)
-        if run.returncode:
-            problems.error("cargo publish --dry-run", f"exit status {run.returncode}")
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    crate_files = {name: target / "package" / f"{name}-{VERSION}.crate" for name, _ in crates}
+    for crate_file in crate_files.values():
+        crate_file.unlink(missing_ok=True)  # a stale one must not pass for this tree's
+    # --allow-dirty: make test runs on uncommitted work too; the stray check
+    # below still refuses files git does not know. `cargo package` writes and
+    # builds each .crate on its own; the dry run adds the publish-only checks.
+    selection = [arg for name, _ in crates for arg in ("-p", name)]
+    for command in (["package"], ["publish", "--dry-run", "--no-verify"]):
+        if crates and subprocess.run([CARGO, *command, "--allow-dirty", *selection], cwd=ROOT).returncode:
+            problems.error(f"cargo {' '.join(command)}", "failed (its output is above)")
     for name, source_dir in crates:
-        crate_file = target / "package" / f"{name}-{VERSION}.crate"
-        if not crate_file.exists():
-            problems.error(name, f"{crate_file} was not written")
+        if not crate_files[name].exists():
+            problems.error(name, f"{crate_files[name]} was not written")
             continue
-        check_crate(problems, crate_file, source_dir, tracked)
+        check_crate(problems, crate_files[name], source_dir, tracked)
     problems.finish()
 
 
