@@ -60,6 +60,9 @@ def check_wheel(problems, path, tracked):
             problems.error(where, "no .dist-info/METADATA")
             return
         metadata(problems, where, wheel.read(f"{info}/METADATA").decode())
+        tags = re.findall(r"^Tag: (\S+)", wheel.read(f"{info}/WHEEL").decode(), re.M)
+        if not tags or any(tag.split("-")[-1].startswith("linux_") for tag in tags):
+            problems.error(where, f"platform tags {tags}: PyPI takes manylinux/musllinux wheels only")
         problems.licenses(
             where, {n: wheel.read(f"{info}/licenses/{n}") if f"{info}/licenses/{n}" in names else None
                     for n in ("LICENSE-MIT", "LICENSE-APACHE")}

@@ -2,7 +2,8 @@
 """The sources agree on what is about to be published: CHANGELOG.md has an
 `[Unreleased]` or `[VERSION]` section while working, a dated
 `[VERSION] - YYYY-MM-DD` one for a release (RELEASE=1); the header's version
-macros, package.json and its lockfile carry Cargo.toml's version.
+macros, package.json and its lockfile carry Cargo.toml's version; the
+CHANGELOG's links point into the repository.
 
 usage: check_sources.py
 """
@@ -23,6 +24,8 @@ def main():
         problems.error("CHANGELOG.md", f"no `## [Unreleased]` or `## [{VERSION}]` section")
     else:
         problems.ok("CHANGELOG.md", f"sections {', '.join(name for name, _ in sections)}")
+    for link in re.findall(r"^\[[^\]]+\]:\s*(\S+)", changelog, re.M):
+        problems.url("CHANGELOG.md", link)
     header = (ROOT / "include/peercred.h").read_text()
     macros = [re.search(rf"^#define PEERCRED_VERSION_{part} (\d+)", header, re.M) for part in ("MAJOR", "MINOR", "PATCH")]
     problems.version("include/peercred.h", ".".join(m.group(1) if m else "?" for m in macros))
