@@ -3,8 +3,8 @@
 # package's typed __all__ and the Node package's index.d.ts. `make api-check`
 # fails on anything removed or altered without the version bump the policy in
 # CONTRIBUTING.md asks for (adding is fine); `make baselines` records the
-# current surfaces after such a bump, or when the lead blesses an unreleased
-# version's API.
+# current surfaces after such a bump, or to bless the API of a not yet released
+# version.
 .PHONY: api-check baselines api-surfaces abigail-tools test-api-breaks
 
 API_DIR      := $(ROOT)/api

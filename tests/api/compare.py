@@ -39,15 +39,10 @@ def soname(xml_path):
     return ET.parse(xml_path).getroot().get("soname")
 
 
-class Report:
-    def __init__(self):
-        self.breaks = []  # (surface, why the change is not allowed)
-        self.notes = []
-
-    def section(self, title, lines):
-        print(f"\n== {title}")
-        for line in lines:
-            print(f"  {line}")
+def section(title, lines):
+    print(f"\n== {title}")
+    for line in lines:
+        print(f"  {line}")
 
 
 def compare_lines(base_path, now_path):
@@ -75,57 +70,57 @@ def main(base_dir, now_dir, version):
     base_soname, now_soname = soname(base_dir / ABI_XML), soname(now_dir / ABI_XML)
     new_soname = base_soname != now_soname
     print(f"API and ABI check: version {version} against the baselines of {base_version} in {base_dir}")
-    report = Report()
+    breaks, notes = [], []  # what is not allowed; what is
 
     if new_soname and not breaking_bump:
-        report.breaks.append(f"the SONAME changed ({base_soname} -> {now_soname}) without a breaking version bump")
+        breaks.append(f"the SONAME changed ({base_soname} -> {now_soname}) without a breaking version bump")
 
     for base_path in sorted(p for p in base_dir.rglob("*") if p.is_file() and p.name not in ("VERSION", "README.md")):
         name = str(base_path.relative_to(base_dir))
         now_path = now_dir / name
         is_c = name.startswith("c/")
         if not now_path.exists():
-            report.breaks.append(f"{name}: no such surface was produced")
+            breaks.append(f"{name}: no such surface was produced")
             continue
         if name.endswith(".xml"):
             breaking, lines = compare_abi(base_path, now_path)
             if lines:
-                report.section(f"{name}: the C ABI of {now_soname}, abidiff against the build", lines)
+                section(f"{name}: the C ABI of {now_soname}, abidiff against the build", lines)
             if lines and not breaking:
-                report.notes.append(f"{name}: additions (allowed)")
+                notes.append(f"{name}: additions (allowed)")
             changed = breaking
         else:
             removed, added = compare_lines(base_path, now_path)
             if removed or added:
-                report.section(
+                section(
                     f"{name}: {len(removed)} removed or changed, {len(added)} added",
                     [f"- {line}" for line in removed] + [f"+ {line}" for line in added],
                 )
             if added and not removed:
-                report.notes.append(f"{name}: {len(added)} additions (allowed)")
+                notes.append(f"{name}: {len(added)} additions (allowed)")
             changed = bool(removed)
         allowed = new_soname if is_c else breaking_bump
         if changed and allowed:
-            report.notes.append(f"{name}: breaking changes, allowed by the new {'SONAME' if is_c else 'version'}")
+            notes.append(f"{name}: breaking changes, allowed by the new {'SONAME' if is_c else 'version'}")
         elif changed:
             needs = f"a new SONAME (still {now_soname}) and a" if is_c else "a"
-            report.breaks.append(
+            breaks.append(
                 f"{name}: removes or alters the {base_version} surface; that needs {needs} breaking version "
                 f"bump (now {version})"
             )
 
-    for note in report.notes:
+    for note in notes:
         print(f"note: {note}")
-    if report.breaks:
+    if breaks:
         print("\nAPI/ABI check FAILED:")
-        for line in report.breaks:
+        for line in breaks:
             print(f"  {line}")
         print(
             "Restore what was removed or changed, or follow the versioning policy in CONTRIBUTING.md:\n"
             "bump the version in Cargo.toml (and the SONAME for a C ABI break), then `make baselines`."
         )
         return 1
-    if report.notes:
+    if notes:
         print("`make baselines` records the changes above as the new surface of record.")
     print("API and ABI check: passed")
     return 0
