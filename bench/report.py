@@ -70,7 +70,7 @@ def main(path):
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"Machine: {cpu}, {len(open('/proc/cpuinfo').read().split('processor')) - 1} CPUs, Linux {platform.release()}")
     print(f"Tools: {version(['rustc', '--version'])}; {version(['cc', '--version'])}; Python {platform.python_version()}; Node {version(['node', '--version'])}")
-    print(f"ns per call: median of {rounds} alternating rounds; peer in another process\n")
+    print(f"ns per call: CPU time of the caller, median of {rounds} alternating rounds; peer in another process\n")
     print(f"{'':7} {'call':54} {'ns/call':>8}")
     for (lang, name), value in median.items():
         print(f"{lang:7} {name:54} {value:8.1f}")
