@@ -21,14 +21,21 @@ include mk/node.mk
 include mk/fuzz.mk
 include mk/servers.mk
 include mk/bench.mk
+include mk/api.mk
+include mk/release.mk
 
 .PHONY: demo test test-demo test-examples dist clean
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 
-test: test-rust test-cli test-c test-python test-node test-servers test-demo test-examples
+test: test-rust test-cli test-c test-python test-node test-servers test-demo test-examples test-release
 	@echo "make test: all suites passed"
+
+# Publishable and stable: the registries' checks, the API/ABI baselines, and
+# the proof that both catch what they are meant to.
+.PHONY: test-release
+test-release: release-check test-release-checks test-api-breaks
 
 test-demo: demo-prereqs
 	$(PYTHON) tests/demo.py --quiet
