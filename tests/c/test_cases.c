@@ -47,8 +47,8 @@ void test_version(void) {
     CHECK(peercred_strerror(12345) != NULL, "strerror of an unknown code");
     /* Every code the library documents has peercred's own words. */
     static const int codes[] = {-EBADF,  -ENOTSOCK, -EAFNOSUPPORT, -ENOTCONN, -ENOPROTOOPT, -ESRCH, -EREMOTE,
-                                -EINVAL, -ERANGE,   -EPROTO,       -EACCES,   -EPERM,       -ENOENT, -EILSEQ,
-                                -EMFILE, -ENFILE,   -ENOMEM,       -EIO,      PEERCRED_ERR_PANIC};
+                                -ENXIO,  -EINVAL,   -ERANGE,       -EPROTO,   -EACCES,      -EPERM,  -ENOENT,
+                                -EILSEQ, -EMFILE,   -ENFILE,       -ENOMEM,   -EIO,         PEERCRED_ERR_PANIC};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         const char *text = peercred_strerror(codes[i]);
         CHECK(text && !strstr(text, "unknown") && !strstr(text, "os error"), "strerror(%d): %s", codes[i], text);

@@ -129,6 +129,7 @@ pub(crate) const DOCUMENTED_CODES: &[c_int] = &[
     -libc::ENOPROTOOPT,
     -libc::ESRCH,
     -libc::EREMOTE,
+    -libc::ENXIO,
     -libc::EINVAL,
     -libc::ERANGE,
     -libc::EPROTO,

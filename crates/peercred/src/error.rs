@@ -184,6 +184,7 @@ mod tests {
             Error::Unsupported("SO_PEERPIDFD needs Linux 6.5 or later"),
             Error::PeerExited,
             Error::PidNotVisible,
+            Error::ForeignProc,
             Error::Os(libc::EACCES),
             Error::Os(libc::EPROTO),
         ];
