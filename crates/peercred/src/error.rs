@@ -24,6 +24,9 @@ pub enum Error {
     /// `EREMOTE`: the peer's pid is not visible in the caller's PID namespace, so
     /// `/proc` cannot describe it from here.
     PidNotVisible,
+    /// `ENODATA`: a message carried no credentials: it was queued before
+    /// [`crate::pass_credentials`], or the socket does not pass them.
+    NoCredentials,
     /// Any other errno the kernel returned, passed through.
     Os(i32),
 }
@@ -55,6 +58,7 @@ impl Error {
             Error::Unsupported(_) => libc::ENOPROTOOPT,
             Error::PeerExited => libc::ESRCH,
             Error::PidNotVisible => libc::EREMOTE,
+            Error::NoCredentials => libc::ENODATA,
             Error::Os(errno) => *errno,
         }
     }
@@ -108,6 +112,10 @@ impl fmt::Display for Error {
             ),
             Error::PidNotVisible => f.write_str(
                 "peer is outside this PID namespace: its pid is not visible from here",
+            ),
+            Error::NoCredentials => f.write_str(
+                "the message carried no credentials: it was queued before pass_credentials(), \
+                 or the socket does not pass them",
             ),
             Error::Os(errno) => io::Error::from_raw_os_error(*errno).fmt(f),
         }

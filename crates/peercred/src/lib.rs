@@ -25,6 +25,10 @@
 //! peer process and never another one that reuses its pid) and
 //! [`PeerProcess`] (facts about that process, read race-free through the pidfd).
 //!
+//! Per message: [`pass_credentials`] and [`recv`] give each message's sender
+//! (`SCM_CREDENTIALS`, `SCM_PIDFD`) on datagram sockets, which have no
+//! connection, and on connections whose socket may have changed hands.
+//!
 //! # Semantics
 //!
 //! | socket handed in | answer |
@@ -49,12 +53,16 @@ mod cred;
 mod error;
 mod extras;
 mod fault;
+mod message;
 mod own_pid;
 mod process;
 pub mod raw;
+mod socket_type;
 mod sockopt;
 
 pub use cred::{read, PeerCred};
 pub use error::{Error, NotConnected};
 pub use extras::{groups, pidfd, security_label};
+pub use message::{pass_credentials, recv, recv_with_flags, Address, Message, RecvFlags};
 pub use process::PeerProcess;
+pub use socket_type::{socket_type, SocketType};

@@ -1,0 +1,106 @@
+//! The sender's address, as recvmsg(2) wrote it into a `sockaddr_un`: a pure
+//! function over bytes, tested without a kernel.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+/// Where a message came from: the address the sending socket is bound to.
+///
+/// The sender chose it (any free name it may create); it identifies a reply
+/// address, not a sender. Compare credentials, never addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Address<'a> {
+    /// The sending socket is not bound: no reply is possible. Stream and
+    /// seqpacket connections usually look like this.
+    Unnamed,
+    /// A socket file in the filesystem, as the sender named it when it bound
+    /// (relative names stay relative).
+    Path(&'a Path),
+    /// A name in the abstract namespace, without the leading NUL: any bytes.
+    /// Sockets that send with `SO_PASSCRED` set are bound to one automatically.
+    Abstract(&'a [u8]),
+}
+
+/// The `offsetof(struct sockaddr_un, sun_path)`: the family field.
+const FAMILY: usize = std::mem::size_of::<libc::sa_family_t>();
+
+/// Reads the first `msg_namelen` bytes of a `sockaddr_un` that recvmsg filled.
+/// `None` when the family is not `AF_UNIX` (the socket is not a Unix socket).
+pub(crate) fn parse(name: &[u8]) -> Option<Address<'_>> {
+    if name.len() < FAMILY {
+        // recvmsg sets no name for an unbound sender.
+        return Some(Address::Unnamed);
+    }
+    let family = libc::sa_family_t::from_ne_bytes(name[..FAMILY].try_into().expect("family"));
+    if family != libc::AF_UNIX as libc::sa_family_t {
+        return None;
+    }
+    Some(match &name[FAMILY..] {
+        [] => Address::Unnamed,
+        [0, abstract_name @ ..] => Address::Abstract(abstract_name),
+        path => {
+            // The kernel counts the terminating NUL when there is room for one.
+            let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
+            Address::Path(Path::new(OsStr::from_bytes(&path[..end])))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unix(path: &[u8]) -> Vec<u8> {
+        let mut bytes = (libc::AF_UNIX as libc::sa_family_t).to_ne_bytes().to_vec();
+        bytes.extend_from_slice(path);
+        bytes
+    }
+
+    #[test]
+    fn table() {
+        let long = [b'a'; 108];
+        let rows: [(&str, Vec<u8>, Option<Address<'_>>); 9] = [
+            ("no name at all", vec![], Some(Address::Unnamed)),
+            ("only the family", unix(b""), Some(Address::Unnamed)),
+            (
+                "a path with its NUL",
+                unix(b"/run/log\0"),
+                Some(Address::Path(Path::new("/run/log"))),
+            ),
+            (
+                "a relative path",
+                unix(b"log.sock\0"),
+                Some(Address::Path(Path::new("log.sock"))),
+            ),
+            (
+                "108 bytes, no room for a NUL",
+                unix(&long),
+                Some(Address::Path(Path::new(OsStr::from_bytes(&long)))),
+            ),
+            (
+                "abstract",
+                unix(b"\0peercred"),
+                Some(Address::Abstract(b"peercred")),
+            ),
+            (
+                "abstract with NULs inside",
+                unix(b"\0a\0b\0"),
+                Some(Address::Abstract(b"a\0b\0")),
+            ),
+            (
+                "autobind: five hex digits",
+                unix(b"\x0000a1f"),
+                Some(Address::Abstract(b"00a1f")),
+            ),
+            (
+                "another family",
+                (libc::AF_INET as libc::sa_family_t).to_ne_bytes().to_vec(),
+                None,
+            ),
+        ];
+        for (what, bytes, want) in rows {
+            assert_eq!(parse(&bytes), want, "{what}");
+        }
+    }
+}
