@@ -72,9 +72,9 @@ impl std::ops::BitOr for RecvFlags {
 /// ```no_run
 /// use std::os::unix::net::UnixDatagram;
 ///
-/// let socket = UnixDatagram::unbound()?;
-/// peercred::pass_credentials(&socket)?; // before bind: no message arrives without credentials
-/// socket.bind("/run/mylog.sock")?;
+/// let socket = UnixDatagram::bind("/run/mylog.sock")?;
+/// // A message that arrives before this call has no credentials: cred() is None.
+/// peercred::pass_credentials(&socket)?;
 /// let mut buf = vec![0; 65536];
 /// loop {
 ///     let message = peercred::recv(&socket, &mut buf)?;
