@@ -50,6 +50,7 @@ fn core_text(err: c_int) -> Option<&'static CStr> {
             Error::NotUnixSocket,
             Error::PeerExited,
             Error::PidNotVisible,
+            Error::NoCredentials,
         ]
         .iter()
         .map(|e| {

@@ -4,6 +4,7 @@
 //! the library the way C programs do.
 
 mod conventions;
+mod message;
 mod panic;
 mod process;
 

@@ -10,6 +10,7 @@ use super::{pair, raw};
 use crate::cred::peercred_read;
 use crate::extras::{peercred_groups, peercred_pidfd, peercred_security_label};
 use crate::guard::PEERCRED_ERR_PANIC;
+use crate::message::{peercred_pass_credentials, peercred_recv};
 use crate::process::*;
 
 const CHILD: &str = "PEERCRED_PANIC_CHILD";
@@ -62,6 +63,16 @@ fn every_function_returns_the_panic_code() {
         peercred_process_start_time(fd, &mut ticks),
         peercred_process_uid(fd, &mut id),
         peercred_process_gid(fd, &mut id),
+        peercred_pass_credentials(fd),
     ];
-    assert_eq!(codes, [PEERCRED_ERR_PANIC; 13]);
+    assert_eq!(codes, [PEERCRED_ERR_PANIC; 14]);
+    let mut message = std::mem::MaybeUninit::uninit();
+    let received = peercred_recv(
+        fd,
+        buf.as_mut_ptr().cast(),
+        buf.len(),
+        0,
+        message.as_mut_ptr(),
+    );
+    assert_eq!(received, PEERCRED_ERR_PANIC as isize);
 }

@@ -5,6 +5,8 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+use crate::Error;
+
 /// Where a message came from: the address the sending socket is bound to.
 ///
 /// The sender chose it (any free name it may create); it identifies a reply
@@ -20,6 +22,45 @@ pub enum Address<'a> {
     /// A name in the abstract namespace, without the leading NUL: any bytes.
     /// Sockets that send with `SO_PASSCRED` set are bound to one automatically.
     Abstract(&'a [u8]),
+}
+
+impl Address<'_> {
+    /// The `sockaddr_un` and length that name this address, for `sendto(2)`
+    /// and `bind(2)`: the inverse of what recvmsg reports. Errors:
+    /// `Error::Os(ENAMETOOLONG)` for a name longer than `sun_path` (108 bytes,
+    /// 107 for an abstract name), `Error::Os(EINVAL)` for a path with a NUL
+    /// byte, and [`Address::Unnamed`], which no socket can be sent to.
+    ///
+    /// ```
+    /// use peercred::Address;
+    /// let (addr, len) = Address::Abstract(b"mylog").to_sockaddr()?;
+    /// assert_eq!((addr.sun_path[0], len as usize), (0, 2 + 1 + 5));
+    /// # Ok::<(), peercred::Error>(())
+    /// ```
+    pub fn to_sockaddr(&self) -> Result<(libc::sockaddr_un, libc::socklen_t), Error> {
+        // SAFETY: all-zero is a valid sockaddr_un.
+        let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        let (bytes, prefix, nul) = match *self {
+            Address::Unnamed => return Err(Error::Os(libc::EDESTADDRREQ)),
+            Address::Path(path) => {
+                let bytes = path.as_os_str().as_bytes();
+                if bytes.is_empty() || bytes.contains(&0) {
+                    return Err(Error::Os(libc::EINVAL));
+                }
+                (bytes, 0, usize::from(bytes.len() < addr.sun_path.len()))
+            }
+            Address::Abstract(name) => (name, 1, 0),
+        };
+        if prefix + bytes.len() > addr.sun_path.len() {
+            return Err(Error::Os(libc::ENAMETOOLONG));
+        }
+        for (dst, &src) in addr.sun_path[prefix..].iter_mut().zip(bytes) {
+            *dst = src as libc::c_char;
+        }
+        let len = FAMILY + prefix + bytes.len() + nul;
+        Ok((addr, len as libc::socklen_t))
+    }
 }
 
 /// The `offsetof(struct sockaddr_un, sun_path)`: the family field.
@@ -101,6 +142,50 @@ mod tests {
         ];
         for (what, bytes, want) in rows {
             assert_eq!(parse(&bytes), want, "{what}");
+            // Every address a sender can have encodes back to what the kernel wrote.
+            if let Some(addr @ (Address::Path(_) | Address::Abstract(_))) = want {
+                let (raw, len) = addr.to_sockaddr().unwrap();
+                // SAFETY: sockaddr_un is plain bytes.
+                let raw = unsafe {
+                    std::slice::from_raw_parts(
+                        (&raw as *const libc::sockaddr_un).cast::<u8>(),
+                        len as usize,
+                    )
+                };
+                assert_eq!(parse(raw), want, "{what}: round trip");
+            }
         }
+    }
+
+    #[test]
+    fn names_that_cannot_be_encoded() {
+        let long = [b'a'; 109];
+        let path = |bytes| Address::Path(Path::new(OsStr::from_bytes(bytes)));
+        assert_eq!(
+            Address::Unnamed.to_sockaddr().unwrap_err(),
+            Error::Os(libc::EDESTADDRREQ)
+        );
+        assert_eq!(
+            path(&long).to_sockaddr().unwrap_err(),
+            Error::Os(libc::ENAMETOOLONG)
+        );
+        assert_eq!(
+            Address::Abstract(&long[..108]).to_sockaddr().unwrap_err(),
+            Error::Os(libc::ENAMETOOLONG)
+        );
+        assert_eq!(
+            path(b"a\0b").to_sockaddr().unwrap_err(),
+            Error::Os(libc::EINVAL)
+        );
+        assert_eq!(
+            path(b"").to_sockaddr().unwrap_err(),
+            Error::Os(libc::EINVAL)
+        );
+        assert_eq!(
+            path(&long[..108]).to_sockaddr().unwrap().1,
+            110,
+            "no room for the NUL"
+        );
+        assert_eq!(path(b"/a").to_sockaddr().unwrap().1, 5, "the NUL counted");
     }
 }
