@@ -17,6 +17,8 @@ int main(void) {
     test_label();
     test_pidfd_lifecycle();
     test_pid_reuse();
+    test_messages_cases();
+    test_messages();
     CHECK(open_fd_count() == before, "descriptors open: %d before the suite, %d after", before, open_fd_count());
     printf("c: %d passed, %d failed\n", checks_passed, checks_failed);
     return checks_failed != 0;

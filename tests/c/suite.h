@@ -16,6 +16,8 @@ void test_groups(void);
 void test_label(void);
 void test_pidfd_lifecycle(void);
 void test_pid_reuse(void);
+void test_messages_cases(void);
+void test_messages(void);
 int open_fd_count(void);
 
 #endif
