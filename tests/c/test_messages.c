@@ -275,6 +275,11 @@ static void handed_over(int type, const char *what) {
     CHECK(peercred_read(conn, &at_connect) == 0 && at_connect.pid == client, "%s: SO_PEERCRED names the client",
           what);
     CHECK(reap(writer) == 0, "%s: writer", what);
+    /* Everyone closed: the end carries no sender (on a stream the kernel
+     * writes zeroed credentials, uid 0, there). */
+    n = receive(conn, &got, sizeof got, &m, NULL);
+    CHECK(n == 0 && !m.has_cred && m.pidfd == -1, "%s: the end of the connection: %zd has_cred %d", what, n,
+          m.has_cred);
     close(conn);
     close(handoff[0]);
     close(handoff[1]);

@@ -15,7 +15,7 @@ use crate::fd::fd_of;
 /// another process that took over the pid: a read that raced with the peer's
 /// exit raises ProcessLookupError. Close it (or use ``with``) to release the pidfd.
 #[pyclass(module = "peercred")]
-pub(crate) struct PeerProcess(Option<peercred::PeerProcess>);
+pub(crate) struct PeerProcess(pub(crate) Option<peercred::PeerProcess>);
 
 impl PeerProcess {
     fn open(&self) -> PyResult<&peercred::PeerProcess> {

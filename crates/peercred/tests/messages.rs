@@ -395,6 +395,11 @@ fn the_writer_is_named_after_the_socket_changed_hands(kind: i32) {
         "SO_PEERCRED names the client"
     );
     assert_eq!(reap(writer), 0);
+    // Everyone closed: the end of the connection carries no sender (on a
+    // stream the kernel writes zeroed credentials, uid 0, there).
+    drop(listener);
+    let (data, end) = recv(&conn);
+    assert_eq!((data.len(), ids(&end)), (0, None), "kind {kind}");
 }
 
 /// Root may send any pid, uid and gid; the pidfd follows the pid it names.

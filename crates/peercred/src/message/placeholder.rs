@@ -3,6 +3,8 @@
 //! still attaches `SCM_CREDENTIALS`: pid 0 with the overflow uid and gid
 //! (`/proc/sys/kernel/overflowuid`, `overflowgid`; 65534 unless an admin
 //! changed them). That is no credentials, never a sender called nobody.
+//! (The other placeholder, the zeroed credentials the kernel writes at the end
+//! of a stream, is recognised in recvmsg.rs, where the socket type is known.)
 
 use crate::PeerCred;
 

@@ -8,7 +8,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use super::control::{self, PidfdEntry};
 use super::{address, placeholder, Message, Pidfd};
 use crate::socket_type::unix_socket_type;
-use crate::{fault, sockopt, Error, NotConnected};
+use crate::{fault, sockopt, Error, NotConnected, SocketType};
 
 /// Flags for [`recv_with_flags`], the subset of recvmsg(2)'s that keep the
 /// meaning of a [`Message`] intact.
@@ -147,11 +147,18 @@ pub fn recv_with_flags(
     // SAFETY: zero-initialised above, and the kernel wrote at most its size.
     let name = unsafe { name.assume_init() };
     let name_len = (msg.msg_namelen as usize).min(size_of::<libc::sockaddr_un>());
+    let mut cred = parsed
+        .cred
+        .and_then(|written| placeholder::credentials(written, placeholder::overflow_ids));
+    // At the end of a stream the kernel still writes SCM_CREDENTIALS, from a
+    // zeroed record: pid 0, uid 0, gid 0, which would read as root. A stream
+    // never carries an empty message, so an empty read there has no sender.
+    if received == 0 && cred.is_some() && unix_socket_type(fd)? == SocketType::Stream {
+        cred = None;
+    }
     let message = Message {
         len: received as usize,
-        cred: parsed
-            .cred
-            .and_then(|written| placeholder::credentials(written, placeholder::overflow_ids)),
+        cred,
         pidfd,
         name,
         name_len,
