@@ -174,4 +174,10 @@ function peerProcess(socket) {
   return new PeerProcess(call('getsockopt', () => native.NativePeerProcess.fromSocket(fd)));
 }
 
-module.exports = { read, groups, securityLabel, pidfd, peerProcess, PeerProcess };
+const { createUnixDatagramSocket, UnixDatagramSocket } = require('./socket.js')({
+  native, call, systemError, PeerProcess, fdOf,
+});
+
+module.exports = {
+  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, createUnixDatagramSocket, UnixDatagramSocket,
+};

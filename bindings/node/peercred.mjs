@@ -1,5 +1,7 @@
 // ESM entry: the same functions as the CommonJS entry (one implementation).
 import peercred from './peercred.js';
 
-export const { read, groups, securityLabel, pidfd, peerProcess, PeerProcess } = peercred;
+export const {
+  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, createUnixDatagramSocket, UnixDatagramSocket,
+} = peercred;
 export default peercred;

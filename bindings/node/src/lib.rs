@@ -8,3 +8,6 @@ mod error;
 mod extras;
 mod process;
 mod read;
+mod socket;
+mod uv;
+mod watched;

@@ -1,7 +1,10 @@
 // Compiled by `tsc --noEmit --strict` (mk/node.mk): the shipped types must
 // describe real usage.
 import * as net from 'node:net';
-import { read, groups, securityLabel, pidfd, peerProcess, PeerProcess, type PeerCred } from '@peercred/node';
+import {
+  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, type PeerCred,
+  createUnixDatagramSocket, type UnixDatagramSocket, type MessageInfo,
+} from '@peercred/node';
 
 net.createServer((socket) => {
   const cred: PeerCred = read(socket);
@@ -16,3 +19,14 @@ net.createServer((socket) => {
   peer.close();
   void [pid, byFd, gids, label, fd, session, args, PeerProcess.fromPidfd(fd).pid];
 });
+
+const logger: UnixDatagramSocket = createUnixDatagramSocket({ maxMessageSize: 4096 });
+logger.on('message', (msg: Buffer, info: MessageInfo) => {
+  const uid: number | undefined = info.cred?.uid;
+  const from: string | null = info.address;
+  const exe: string | undefined = info.process?.exe();
+  void [msg.length, uid, from, exe, info.truncated, info.discardedFds];
+});
+logger.bind('/run/mylog.sock', () => logger.send('hello', '/run/mylog.sock', (err, bytes) => void [err, bytes]));
+const kind: 'dgram' | 'seqpacket' | 'stream' = createUnixDatagramSocket({ fd: 3 }).type;
+void kind;

@@ -25,6 +25,35 @@ pub enum Address<'a> {
 }
 
 impl Address<'_> {
+    /// Reads an address as recvmsg(2), getsockname(2) or accept(2) report it:
+    /// the first `*addrlen` bytes of the `sockaddr_un` they filled. `None`
+    /// when the family is not `AF_UNIX`.
+    ///
+    /// ```
+    /// let mut name = (libc::AF_UNIX as libc::sa_family_t).to_ne_bytes().to_vec();
+    /// name.extend_from_slice(b"\0mylog");
+    /// assert_eq!(peercred::Address::parse(&name), Some(peercred::Address::Abstract(b"mylog")));
+    /// ```
+    pub fn parse(name: &[u8]) -> Option<Address<'_>> {
+        if name.len() < FAMILY {
+            // recvmsg sets no name for an unbound sender.
+            return Some(Address::Unnamed);
+        }
+        let family = libc::sa_family_t::from_ne_bytes(name[..FAMILY].try_into().expect("family"));
+        if family != libc::AF_UNIX as libc::sa_family_t {
+            return None;
+        }
+        Some(match &name[FAMILY..] {
+            [] => Address::Unnamed,
+            [0, abstract_name @ ..] => Address::Abstract(abstract_name),
+            path => {
+                // The kernel counts the terminating NUL when there is room for one.
+                let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
+                Address::Path(Path::new(OsStr::from_bytes(&path[..end])))
+            }
+        })
+    }
+
     /// The `sockaddr_un` and length that name this address, for `sendto(2)`
     /// and `bind(2)`: the inverse of what recvmsg reports. Errors:
     /// `Error::Os(ENAMETOOLONG)` for a name longer than `sun_path` (108 bytes,
@@ -65,28 +94,6 @@ impl Address<'_> {
 
 /// The `offsetof(struct sockaddr_un, sun_path)`: the family field.
 const FAMILY: usize = std::mem::size_of::<libc::sa_family_t>();
-
-/// Reads the first `msg_namelen` bytes of a `sockaddr_un` that recvmsg filled.
-/// `None` when the family is not `AF_UNIX` (the socket is not a Unix socket).
-pub(crate) fn parse(name: &[u8]) -> Option<Address<'_>> {
-    if name.len() < FAMILY {
-        // recvmsg sets no name for an unbound sender.
-        return Some(Address::Unnamed);
-    }
-    let family = libc::sa_family_t::from_ne_bytes(name[..FAMILY].try_into().expect("family"));
-    if family != libc::AF_UNIX as libc::sa_family_t {
-        return None;
-    }
-    Some(match &name[FAMILY..] {
-        [] => Address::Unnamed,
-        [0, abstract_name @ ..] => Address::Abstract(abstract_name),
-        path => {
-            // The kernel counts the terminating NUL when there is room for one.
-            let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
-            Address::Path(Path::new(OsStr::from_bytes(&path[..end])))
-        }
-    })
-}
 
 #[cfg(test)]
 mod tests {
@@ -141,7 +148,7 @@ mod tests {
             ),
         ];
         for (what, bytes, want) in rows {
-            assert_eq!(parse(&bytes), want, "{what}");
+            assert_eq!(Address::parse(&bytes), want, "{what}");
             // Every address a sender can have encodes back to what the kernel wrote.
             if let Some(addr @ (Address::Path(_) | Address::Abstract(_))) = want {
                 let (raw, len) = addr.to_sockaddr().unwrap();
@@ -152,7 +159,7 @@ mod tests {
                         len as usize,
                     )
                 };
-                assert_eq!(parse(raw), want, "{what}: round trip");
+                assert_eq!(Address::parse(raw), want, "{what}: round trip");
             }
         }
     }

@@ -132,7 +132,7 @@ impl Message {
                 self.name_len,
             )
         };
-        address::parse(bytes).unwrap_or(Address::Unnamed)
+        Address::parse(bytes).unwrap_or(Address::Unnamed)
     }
 
     /// Whether the datagram or record was longer than the buffer and the rest

@@ -6,8 +6,9 @@ use std::mem::{size_of, MaybeUninit};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::control::{self, PidfdEntry};
-use super::{address, placeholder, Message, Pidfd};
+use super::{placeholder, Message, Pidfd};
 use crate::socket_type::unix_socket_type;
+use crate::Address;
 use crate::{fault, sockopt, Error, NotConnected, SocketType};
 
 /// Flags for [`recv_with_flags`], the subset of recvmsg(2)'s that keep the
@@ -182,7 +183,7 @@ fn check_unix(fd: BorrowedFd<'_>, message: &Message) -> Result<(), Error> {
             message.name_len,
         )
     };
-    if address::parse(bytes).is_none() {
+    if Address::parse(bytes).is_none() {
         return Err(Error::NotUnixSocket);
     }
     if message.name_len == 0 && message.cred.is_none() && matches!(message.pidfd, Pidfd::Absent) {
