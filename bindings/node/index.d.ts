@@ -96,9 +96,10 @@ export interface MessageInfo {
   readonly discardedFds: number;
   /**
    * The sending process, held by the message's pidfd (SCM_PIDFD, Linux >= 6.5),
-   * or null when the message carried none. Valid during the 'message' event
-   * only: it is closed when the listeners return, and reading it afterwards
-   * throws ERR_MESSAGE_EXPIRED. Keep it with PeerProcess.fromPidfd(info.process.fileno()).
+   * or null when the message carried none; throws ESRCH when the sender has
+   * exited and been reaped. Valid during the 'message' event only: it is
+   * closed when the listeners return, and reading it afterwards throws
+   * ERR_MESSAGE_EXPIRED. Keep it with PeerProcess.fromPidfd(info.process.fileno()).
    */
   readonly process: PeerProcess | null;
 }

@@ -57,9 +57,9 @@ module.exports = function messageSockets({ native, call, systemError, PeerProces
 
     /**
      * The sending process (a PeerProcess holding the message's pidfd), or null
-     * when the message carried none. Valid during the 'message' event only:
-     * it is closed when the listeners return (keep one with
-     * PeerProcess.fromPidfd(info.process.fileno())).
+     * when the message carried none; throws ESRCH when the sender has exited
+     * and been reaped. Valid during the 'message' event only: it is closed
+     * when the listeners return (keep one with PeerProcess.fromPidfd(info.process.fileno())).
      */
     get process() {
       if (this.#process === undefined) {
@@ -67,7 +67,7 @@ module.exports = function messageSockets({ native, call, systemError, PeerProces
           throw codedError(Error, 'ERR_MESSAGE_EXPIRED', "info.process is available during the 'message' event only");
         }
         const nativeSocket = this.#socket;
-        this.#process = new PeerProcess(call('recvmsg', () => nativeSocket.takeProcess()));
+        this.#process = new PeerProcess(call('pidfd', () => nativeSocket.takeProcess()));
       }
       return this.#process;
     }

@@ -83,4 +83,37 @@ async function finish({ conn, child, server }) {
 
 const openFds = () => fs.readdirSync('/proc/self/fd').length;
 
-module.exports = { cases, NOBODY, isRoot, listen, startClient, acceptClient, finish, openFds };
+const SENDER = path.join(REPO, 'tests', 'sender.py');
+// Executable by the other uid, unlike a Python under /root.
+const PYTHON = '/usr/bin/python3';
+
+/**
+ * tests/sender.py dgram TARGET ARGS in another process (as `uid`:`uid` when
+ * given, after the `wrap` command prefix); resolves once it exited with what it
+ * said of itself ({pid, uid, gid}), its exit code and its last line.
+ */
+function sendFrom(target, { args = [], uid, wrap = [] } = {}) {
+  const argv = [...wrap, PYTHON, SENDER, 'dgram', target, ...args];
+  const ids = uid === undefined ? {} : { uid, gid: uid };
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], ...ids });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const lines = text.trim().split('\n').map((line) => JSON.parse(line));
+      resolve({ ...lines[0], code, last: lines.at(-1) });
+    });
+  });
+}
+
+/** A temporary folder that other uids can reach; remove() deletes it. */
+function tempDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peercred-node-'));
+  fs.chmodSync(dir, 0o755);
+  return { path: (name) => path.join(dir, name), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+module.exports = { cases, NOBODY, isRoot, listen, startClient, acceptClient, finish, openFds, sendFrom, tempDir };

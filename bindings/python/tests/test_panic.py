@@ -18,13 +18,14 @@ FAULT_BUILD = os.environ.get("PEERCRED_FAULT_BUILD")
 CHECK = """
 import peercred, socket
 a, b = socket.socketpair()
-for call in (peercred.read, peercred.groups, peercred.security_label, peercred.pidfd, peercred.peer_process):
+for call in (peercred.read, peercred.groups, peercred.security_label, peercred.pidfd, peercred.peer_process,
+             peercred.pass_credentials, lambda s: peercred.recv(s, 1)):
     try:
         call(a)
     except BaseException as exc:  # pyo3 raises PanicException, a BaseException
         assert type(exc).__name__ == "PanicException", repr(exc)
     else:
-        raise SystemExit(f"{call.__name__} did not panic")
+        raise SystemExit(f"{call} did not panic")
 print("survived")
 """
 
