@@ -24,12 +24,14 @@ include mk/bench.mk
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
+	$(PYTHON) tests/loggers.py
 
 test: test-rust test-c test-python test-node test-demo
 	@echo "make test: all suites passed"
 
 test-demo: demo-prereqs
 	$(PYTHON) tests/demo.py --quiet
+	$(PYTHON) tests/loggers.py
 
 dist: dist-c dist-python dist-node
 
