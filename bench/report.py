@@ -12,6 +12,9 @@ import subprocess
 import sys
 
 C_FLOOR = ("c", "getsockopt(SO_PEERCRED) raw")
+# Receiving one datagram with its sender's credentials and pidfd, by hand.
+C_RECV_FLOOR = ("c", "recvmsg raw: data + SCM_CREDENTIALS + SCM_PIDFD")
+PY_RECVMSG = ("python", "stdlib recvmsg (raw ancillary data, pidfd closed)")
 TARGETS = [
     # (lang, name, baseline, at most, what the ratio means)
     ("c", "peercred_read", C_FLOOR, 1.10, "x the raw C loop"),
@@ -22,6 +25,13 @@ TARGETS = [
     ("node", "@peercred/node read(socket)", C_FLOOR, 1.6, "x the raw C loop"),
     ("node", "@peercred/node read(socket)", ("node", "peercred 1.1.2 fromSock(socket)"), 0.33, "x peercred 1.1.2"),
     ("node", "@peercred/node read(fd)", C_FLOOR, None, "x the raw C loop"),
+    ("c", "peercred_recv (with SCM_PIDFD)", C_RECV_FLOOR, 1.2, "x the raw C recvmsg"),
+    ("c", "peercred_recv (SCM_CREDENTIALS only)", ("c", "recvmsg raw: data + SCM_CREDENTIALS"), None, "x the raw C recvmsg, no pidfd"),
+    ("c", "recvmsg raw: data + SCM_CREDENTIALS + SCM_PIDFD", ("c", "recvmsg raw: data only"), None, "x a recv without credentials"),
+    ("python", "peercred.recv(sock)", PY_RECVMSG, 1.5, "x the bare stdlib recvmsg"),
+    ("python", "stdlib recvmsg + SCM_CREDENTIALS/SCM_PIDFD parsed, pidfd closed", PY_RECVMSG, None, "x the bare stdlib recvmsg"),
+    ("python", "peercred.recv(sock)", C_RECV_FLOOR, None, "x the raw C recvmsg"),
+    ("node", "createUnixDatagramSocket 'message' (credentials)", C_RECV_FLOOR, 2.0, "x the raw C recvmsg"),
 ]
 
 
@@ -58,16 +68,16 @@ def main(path):
     print(f"Machine: {cpu}, {len(open('/proc/cpuinfo').read().split('processor')) - 1} CPUs, Linux {platform.release()}")
     print(f"Tools: {version(['rustc', '--version'])}; {version(['cc', '--version'])}; Python {platform.python_version()}; Node {version(['node', '--version'])}")
     print(f"ns per call: median of {rounds} alternating rounds; peer in another process\n")
-    print(f"{'':7} {'call':48} {'ns/call':>8}")
+    print(f"{'':7} {'call':66} {'ns/call':>8}")
     for (lang, name), value in median.items():
-        print(f"{lang:7} {name:48} {value:8.1f}")
+        print(f"{lang:7} {name:66} {value:8.1f}")
     print("\nRatios (same run) and targets:")
     for lang, name, base, limit, meaning in TARGETS:
         if (lang, name) not in median or base not in median:
             continue
         ratio = median[(lang, name)] / median[base]
         verdict = "" if limit is None else (f"  target <= {limit:.2f}: " + ("met" if ratio <= limit else "MISSED"))
-        print(f"  {lang:7} {name:48} {ratio:6.2f}{meaning}{verdict}")
+        print(f"  {lang:7} {name:66} {ratio:6.2f}{meaning}{verdict}")
     if ss_rows:
         print("\nThe shell approach of seed 000, one call per connection from a different client process:")
         for r in ss_rows:

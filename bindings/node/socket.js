@@ -96,6 +96,7 @@ module.exports = function messageSockets({ native, call, systemError, PeerProces
   class UnixDatagramSocket extends EventEmitter {
     #native;
     #meta = new Uint32Array(META_SIZE);
+    #data;
     #type;
     #sender = null;
     #refed = true;
@@ -106,7 +107,8 @@ module.exports = function messageSockets({ native, call, systemError, PeerProces
       super();
       this.#native = nativeSocket;
       this.#type = nativeSocket.kind();
-      nativeSocket.setBuffers(this.#meta, maxMessageSize);
+      this.#data = Buffer.allocUnsafeSlow(maxMessageSize);
+      nativeSocket.setBuffers(this.#meta, this.#data);
       // An adopted socket is bound or connected already: receive from now on.
       if (adopted) this.#receive();
     }
@@ -218,14 +220,12 @@ module.exports = function messageSockets({ native, call, systemError, PeerProces
       }
       const meta = this.#meta;
       for (let i = 0; i < BATCH && this.#native !== null; i++) {
-        let data;
         try {
-          data = this.#native.recv();
+          if (!this.#native.recv()) return;
         } catch (e) {
           this.#fail(systemError(e, 'recvmsg'));
           return;
         }
-        if (data === null) return;
         // The end of a connection: nothing received, no sender.
         if (this.#type !== 'dgram' && meta[LEN] === 0 && meta[HAS_CRED] === 0) {
           this.emit('end');
@@ -234,6 +234,8 @@ module.exports = function messageSockets({ native, call, systemError, PeerProces
         }
         if (meta[ADDRESS] === ADDRESS_NONE) this.#sender = null;
         else if (meta[ADDRESS] === ADDRESS_NEW) this.#sender = this.#native.senderAddress();
+        const data = Buffer.allocUnsafe(meta[LEN]);
+        this.#data.copy(data, 0, 0, meta[LEN]);
         const info = new MessageInfo(this.#native, meta, this.#sender);
         try {
           this.emit('message', data, info);

@@ -1,13 +1,15 @@
 //! The native half of createUnixDatagramSocket(): a Unix socket owned by one
 //! JS environment, receiving with the core's recv() and watched by the event
-//! loop (watched.rs). Each message's facts go into a Uint32Array the wrapper
-//! registered (see META_*), its bytes into a new Buffer.
+//! loop (watched.rs). Each message's bytes go into a Buffer and its facts into
+//! a Uint32Array (see META_*), both registered by the wrapper, which copies
+//! the bytes out (Node's Buffer pool makes small copies cheaper than a new
+//! native buffer per message).
 
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use napi::bindgen_prelude::{BufferSlice, Function, This, Uint32Array};
+use napi::bindgen_prelude::{Buffer, BufferSlice, Function, This, Uint32Array};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
@@ -38,12 +40,48 @@ const ADDRESS_NEW: u32 = 2;
 pub struct NativeMessageSocket {
     fd: WatchedFd,
     kind: peercred::SocketType,
-    buf: Vec<u8>,
+    data: Option<Buffer>,
     meta: Option<Uint32Array>,
     /// The last message's pidfd, kept until the next receive or close.
     pidfd: Option<OwnedFd>,
-    /// The last sender's address, as the string the wrapper shows.
+    /// The last named sender's address, as the string the wrapper shows and as bytes.
     sender: Option<String>,
+    sender_raw: Option<RawAddress>,
+}
+
+/// A named address, owned, to compare the next message's with.
+struct RawAddress {
+    is_abstract: bool,
+    bytes: Vec<u8>,
+}
+
+impl RawAddress {
+    fn from(address: peercred::Address<'_>) -> RawAddress {
+        match address {
+            peercred::Address::Abstract(name) => RawAddress {
+                is_abstract: true,
+                bytes: name.to_vec(),
+            },
+            peercred::Address::Path(path) => RawAddress {
+                is_abstract: false,
+                bytes: path.as_os_str().as_bytes().to_vec(),
+            },
+            _ => RawAddress {
+                is_abstract: false,
+                bytes: Vec::new(),
+            },
+        }
+    }
+
+    fn matches(&self, address: peercred::Address<'_>) -> bool {
+        match address {
+            peercred::Address::Abstract(name) => self.is_abstract && self.bytes == name,
+            peercred::Address::Path(path) => {
+                !self.is_abstract && self.bytes == path.as_os_str().as_bytes()
+            }
+            _ => false,
+        }
+    }
 }
 
 /// The errno of the system call that just failed; the wrapper names the call.
@@ -81,10 +119,11 @@ impl NativeMessageSocket {
         Ok(NativeMessageSocket {
             fd: WatchedFd::new(env.raw(), fd).map_err(to_js)?,
             kind,
-            buf: Vec::new(),
+            data: None,
             meta: None,
             pidfd: None,
             sender: None,
+            sender_raw: None,
         })
     }
 
@@ -157,14 +196,14 @@ impl NativeMessageSocket {
         }
     }
 
-    /// Registers the meta array and the largest message to receive.
+    /// Registers the meta array and the buffer that receives each message.
     #[napi(catch_unwind)]
-    pub fn set_buffers(&mut self, meta: Uint32Array, size: u32) -> Result<()> {
+    pub fn set_buffers(&mut self, meta: Uint32Array, data: Buffer) -> Result<()> {
         if meta.len() < META_SIZE {
             return Err(to_js(peercred::Error::Os(libc::EINVAL)));
         }
         self.meta = Some(meta);
-        self.buf = vec![0; size as usize];
+        self.data = Some(data);
         Ok(())
     }
 
@@ -229,35 +268,46 @@ impl NativeMessageSocket {
         Ok(peercred::Address::parse(bytes).and_then(address_string))
     }
 
-    /// Receives one message: its bytes, or null when none is queued. The
-    /// facts go into the meta array; the pidfd is held for take_process().
+    /// Receives one message into the data buffer, its facts into the meta
+    /// array; false when none is queued. The pidfd is held for take_process().
     #[napi(catch_unwind)]
-    pub fn recv<'env>(&mut self, env: &'env Env) -> Result<Option<BufferSlice<'env>>> {
+    pub fn recv(&mut self) -> Result<bool> {
         self.pidfd = None;
         let fd = self.raw()?;
-        let mut message = match peercred::raw::recv(fd, &mut self.buf, libc::MSG_DONTWAIT) {
-            Ok(message) => message,
-            Err(peercred::Error::Os(libc::EAGAIN)) => return Ok(None),
-            Err(err) => return Err(to_js(err)),
-        };
-        let sender = address_string(message.address());
-        let address = match (&sender, &self.sender) {
-            (None, _) => ADDRESS_NONE,
-            (Some(new), Some(old)) if new == old => ADDRESS_SAME,
-            _ => ADDRESS_NEW,
-        };
-        if address != ADDRESS_SAME {
-            self.sender = sender;
-        }
-        self.pidfd = message.take_pidfd();
-        let Some(meta) = self.meta.as_mut() else {
+        let (Some(data), Some(meta)) = (self.data.as_mut(), self.meta.as_mut()) else {
             return Err(to_js(peercred::Error::Os(libc::EINVAL)));
         };
+        let mut message = match peercred::raw::recv(fd, data.as_mut(), libc::MSG_DONTWAIT) {
+            Ok(message) => message,
+            Err(peercred::Error::Os(libc::EAGAIN)) => return Ok(false),
+            Err(err) => return Err(to_js(err)),
+        };
+        // Most senders send again: compare bytes, and build a string only for a new one.
+        let address = match message.address() {
+            peercred::Address::Unnamed => {
+                self.sender_raw = None;
+                ADDRESS_NONE
+            }
+            sender
+                if self
+                    .sender_raw
+                    .as_ref()
+                    .is_some_and(|old| old.matches(sender)) =>
+            {
+                ADDRESS_SAME
+            }
+            sender => {
+                self.sender_raw = Some(RawAddress::from(sender));
+                self.sender = address_string(sender);
+                ADDRESS_NEW
+            }
+        };
+        self.pidfd = message.take_pidfd();
         // SAFETY: only this call touches the array while it runs (the wrapper
         // never hands it out).
         let meta = unsafe { meta.as_mut() };
         let cred = message.cred();
-        meta[META_LEN] = message.len() as u32;
+        meta[META_LEN] = message.len().min(data.len()) as u32;
         meta[META_FLAGS] = message.flags() as u32;
         meta[META_HAS_CRED] = u32::from(cred.is_some());
         meta[META_PID] = cred.and_then(|c| c.pid()).unwrap_or(0) as u32;
@@ -266,10 +316,7 @@ impl NativeMessageSocket {
         meta[META_DISCARDED] = message.discarded_fds() as u32;
         meta[META_ADDRESS] = address;
         meta[META_HAS_PIDFD] = u32::from(self.pidfd.is_some());
-        let len = message.len().min(self.buf.len());
-        BufferSlice::copy_from(env, &self.buf[..len])
-            .map(Some)
-            .map_err(|e| napi::Error::new("napi".to_owned(), e.reason))
+        Ok(true)
     }
 
     /// The last message's sender address (after recv() said it is new).

@@ -31,10 +31,16 @@ pub fn socket_type(socket: &impl AsFd) -> Result<SocketType, Error> {
     unix_socket_type(socket.as_fd())
 }
 
-pub(crate) fn unix_socket_type(fd: BorrowedFd<'_>) -> Result<SocketType, Error> {
+/// [`Error::NotUnixSocket`] unless `fd` is an `AF_UNIX` socket (one `getsockopt`).
+pub(crate) fn require_unix(fd: BorrowedFd<'_>) -> Result<(), Error> {
     if sockopt::get_int(fd, libc::SO_DOMAIN)? != libc::AF_UNIX {
         return Err(Error::NotUnixSocket);
     }
+    Ok(())
+}
+
+pub(crate) fn unix_socket_type(fd: BorrowedFd<'_>) -> Result<SocketType, Error> {
+    require_unix(fd)?;
     match sockopt::get_int(fd, libc::SO_TYPE)? {
         libc::SOCK_STREAM => Ok(SocketType::Stream),
         libc::SOCK_DGRAM => Ok(SocketType::Datagram),

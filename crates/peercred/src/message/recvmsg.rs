@@ -7,7 +7,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::control::{self, PidfdEntry};
 use super::{placeholder, Message, Pidfd};
-use crate::socket_type::unix_socket_type;
+use crate::socket_type::{require_unix, unix_socket_type};
 use crate::Address;
 use crate::{fault, sockopt, Error, NotConnected, SocketType};
 
@@ -166,7 +166,7 @@ pub fn recv_with_flags(
         flags: msg.msg_flags & !libc::MSG_CMSG_CLOEXEC,
         discarded_fds: parsed.discarded,
     };
-    check_unix(fd, &message)?;
+    refuse_other_families(fd, &message)?;
     Ok(message)
 }
 
@@ -175,7 +175,7 @@ pub fn recv_with_flags(
 /// or absent, and only Unix (and netlink, whose address is never absent)
 /// sockets carry `SCM_CREDENTIALS`. A message with neither (a TCP stream, or
 /// a Unix socket that does not pass credentials) costs one `getsockopt`.
-fn check_unix(fd: BorrowedFd<'_>, message: &Message) -> Result<(), Error> {
+fn refuse_other_families(fd: BorrowedFd<'_>, message: &Message) -> Result<(), Error> {
     // SAFETY: as in Message::address.
     let bytes = unsafe {
         std::slice::from_raw_parts(
@@ -187,7 +187,7 @@ fn check_unix(fd: BorrowedFd<'_>, message: &Message) -> Result<(), Error> {
         return Err(Error::NotUnixSocket);
     }
     if message.name_len == 0 && message.cred.is_none() && matches!(message.pidfd, Pidfd::Absent) {
-        unix_socket_type(fd)?;
+        require_unix(fd)?;
     }
     Ok(())
 }
@@ -202,7 +202,7 @@ fn diagnose(fd: BorrowedFd<'_>, errno: i32) -> Error {
         return err;
     }
     let classify = || -> Result<Error, Error> {
-        unix_socket_type(fd)?;
+        require_unix(fd)?;
         if errno != libc::EINVAL && errno != libc::ENOTCONN {
             return Ok(err);
         }
