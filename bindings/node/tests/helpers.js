@@ -116,4 +116,21 @@ function tempDir() {
   return { path: (name) => path.join(dir, name), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-module.exports = { cases, NOBODY, isRoot, listen, startClient, acceptClient, finish, openFds, sendFrom, tempDir };
+/**
+ * The descriptor of a tests/cases.json fixture: with-fixtures.py hands most
+ * in (PEERCRED_FIXTURES); the closed and negative numbers are made here, since
+ * Node would reuse a closed number at startup.
+ */
+function fixture(name) {
+  if (name === 'closed-fd') {
+    const fd = fs.openSync('/dev/null', 'r');
+    fs.closeSync(fd);
+    return fd;
+  }
+  if (name === 'negative-fd') return -1;
+  const given = JSON.parse(process.env.PEERCRED_FIXTURES ?? '{}');
+  if (!(name in given)) throw new Error(`with-fixtures.py did not provide ${name}`);
+  return given[name];
+}
+
+module.exports = { cases, NOBODY, isRoot, listen, startClient, acceptClient, finish, openFds, sendFrom, tempDir, fixture };

@@ -8,21 +8,9 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const { createUnixDatagramSocket } = require('@peercred/node');
-const { cases } = require('./helpers.js');
+const { cases, fixture } = require('./helpers.js');
 
-const given = JSON.parse(process.env.PEERCRED_FIXTURES ?? '{}');
 const overrides = cases.overrides.node;
-
-function fixture(name) {
-  if (name === 'closed-fd') {
-    const fd = fs.openSync('/dev/null', 'r');
-    fs.closeSync(fd);
-    return fd;
-  }
-  if (name === 'negative-fd') return -1;
-  assert.ok(name in given, `with-fixtures.py did not provide ${name}`);
-  return given[name];
-}
 
 const isOpen = (fd) => {
   try {

@@ -35,17 +35,25 @@ ARGUMENTS = {
 }
 
 
-@pytest.mark.parametrize("case", CASES["arguments"]["python"], ids=lambda c: c["arg"])
-def test_arguments(case):
+def argument(case):
+    """The value of an "arguments" row: a closed socket object is made fresh."""
     if case["arg"] == "closed-socket-object":
         arg = socket.socket(socket.AF_UNIX)
         arg.close()
-    else:
-        arg = ARGUMENTS[case["arg"]]
+        return arg
+    return ARGUMENTS[case["arg"]]
+
+
+def check_argument(call, case):
     with pytest.raises(getattr(builtins, case["raises"])) as raised:
-        peercred.read(arg)
+        call(argument(case))
     if "errno" in case:
         assert raised.value.errno == getattr(errno, case["errno"])
+
+
+@pytest.mark.parametrize("case", CASES["arguments"]["python"], ids=lambda c: c["arg"])
+def test_arguments(case):
+    check_argument(peercred.read, case)
 
 
 @pytest.mark.parametrize("call", [peercred.groups, peercred.security_label, peercred.pidfd, peercred.peer_process])
@@ -98,15 +106,7 @@ def test_messages(case):
 @pytest.mark.parametrize("case", CASES["arguments"]["python"], ids=lambda c: c["arg"])
 @pytest.mark.parametrize("call", [peercred.pass_credentials, lambda s: peercred.recv(s, 16)], ids=["pass_credentials", "recv"])
 def test_message_arguments(case, call):
-    if case["arg"] == "closed-socket-object":
-        arg = socket.socket(socket.AF_UNIX)
-        arg.close()
-    else:
-        arg = ARGUMENTS[case["arg"]]
-    with pytest.raises(getattr(builtins, case["raises"])) as raised:
-        call(arg)
-    if "errno" in case:
-        assert raised.value.errno == getattr(errno, case["errno"])
+    check_argument(call, case)
 
 
 def test_recv_refuses_unknown_flags_and_sizes():

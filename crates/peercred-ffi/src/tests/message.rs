@@ -2,9 +2,9 @@ use std::mem::{size_of, MaybeUninit};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::net::{SocketAddr, UnixDatagram};
-use std::process::Command;
 use std::ptr;
 
+use super::in_child_process;
 use crate::message::{peercred_message, peercred_pass_credentials, peercred_recv};
 
 /// A message struct filled with a pattern, to prove failures leave it untouched.
@@ -27,6 +27,14 @@ fn untouched(out: &MaybeUninit<peercred_message>) -> bool {
         std::slice::from_raw_parts(out.as_ptr().cast::<u8>(), size_of::<peercred_message>())
     };
     bytes.iter().all(|&b| b == 0xa5)
+}
+
+/// Closes the pidfd a successful peercred_recv handed over, if any.
+fn close_pidfd(message: &peercred_message) {
+    if message.pidfd >= 0 {
+        // SAFETY: the caller owns it; nothing else closes it.
+        unsafe { libc::close(message.pidfd) };
+    }
 }
 
 fn receiving_pair() -> (UnixDatagram, UnixDatagram) {
@@ -122,10 +130,7 @@ fn the_sender_address_is_ready_for_sendto() {
     assert_eq!(sent, 4);
     let mut reply = [0u8; 4];
     assert_eq!(sender.recv(&mut reply).unwrap(), 4);
-    if message.pidfd >= 0 {
-        // SAFETY: ours to close.
-        unsafe { libc::close(message.pidfd) };
-    }
+    close_pidfd(&message);
 }
 
 #[test]
@@ -193,10 +198,7 @@ fn an_empty_buffer_may_be_null() {
         (message.has_cred, message.msg_flags & libc::MSG_TRUNC),
         (1, libc::MSG_TRUNC)
     );
-    if message.pidfd >= 0 {
-        // SAFETY: ours to close.
-        unsafe { libc::close(message.pidfd) };
-    }
+    close_pidfd(&message);
 }
 
 const OLD_KERNEL_CHILD: &str = "PEERCRED_OLD_KERNEL_CHILD";
@@ -206,16 +208,11 @@ const OLD_KERNEL_CHILD: &str = "PEERCRED_OLD_KERNEL_CHILD";
 /// child process, like the panic test, so the switch disturbs no other test.
 #[test]
 fn kernels_without_so_passpidfd_give_credentials_and_no_pidfd() {
-    let child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "tests::message::old_kernel_child",
-            "--test-threads=1",
-        ])
-        .env(OLD_KERNEL_CHILD, "1")
-        .env("PEERCRED_FAULT", "no-passpidfd")
-        .output()
-        .unwrap();
+    let child = in_child_process(
+        "tests::message::old_kernel_child",
+        OLD_KERNEL_CHILD,
+        "no-passpidfd",
+    );
     assert!(
         child.status.success(),
         "{}",

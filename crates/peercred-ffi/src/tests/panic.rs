@@ -4,9 +4,7 @@
 //! the other tests of this process, so the checks run in a child process: this
 //! test binary again, with only `every_function_returns_the_panic_code` selected.
 
-use std::process::Command;
-
-use super::{pair, raw};
+use super::{in_child_process, pair, raw};
 use crate::cred::peercred_read;
 use crate::extras::{peercred_groups, peercred_pidfd, peercred_security_label};
 use crate::guard::PEERCRED_ERR_PANIC;
@@ -17,16 +15,11 @@ const CHILD: &str = "PEERCRED_PANIC_CHILD";
 
 #[test]
 fn panics_become_the_panic_code() {
-    let child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "tests::panic::every_function_returns_the_panic_code",
-            "--test-threads=1",
-        ])
-        .env(CHILD, "1")
-        .env("PEERCRED_FAULT", "panic")
-        .output()
-        .unwrap();
+    let child = in_child_process(
+        "tests::panic::every_function_returns_the_panic_code",
+        CHILD,
+        "panic",
+    );
     assert!(
         child.status.success(),
         "a function did not return PEERCRED_ERR_PANIC:\n{}",
