@@ -30,7 +30,6 @@ use crate::{Error, PeerCred, PeerProcess};
 
 /// One message received by [`recv`]: how long it was, who sent it, from where,
 /// and whether anything was cut off. Dropping it closes its pidfd.
-#[derive(Debug)]
 pub struct Message {
     len: usize,
     cred: Option<PeerCred>,
@@ -39,6 +38,19 @@ pub struct Message {
     name_len: usize,
     flags: libc::c_int,
     discarded_fds: usize,
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Message")
+            .field("len", &self.len)
+            .field("cred", &self.cred)
+            .field("pidfd", &self.pidfd)
+            .field("address", &self.address())
+            .field("flags", &self.flags)
+            .field("discarded_fds", &self.discarded_fds)
+            .finish()
+    }
 }
 
 /// The pidfd a message carried, or why it carried none.
