@@ -18,6 +18,7 @@ include mk/c.mk
 include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
+include mk/servers.mk
 include mk/bench.mk
 
 .PHONY: demo test dist clean
@@ -26,7 +27,7 @@ demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 	$(PYTHON) tests/loggers.py
 
-test: test-rust test-c test-python test-node test-demo
+test: test-rust test-c test-python test-node test-servers test-demo
 	@echo "make test: all suites passed"
 
 test-demo: demo-prereqs

@@ -49,7 +49,11 @@ def main(path):
     cpu_us = collections.defaultdict(list)
     check_us = collections.defaultdict(list)
     notes, ss_rows = [], []
+    frameworks = collections.defaultdict(list)
     for r in records:
+        if "req_per_s" in r:
+            frameworks[(r["lang"], r["framework"], r["mode"], r["identity"])].append(r["req_per_s"])
+            continue
         key = (r["lang"], r["name"])
         if "ns" in r:
             ns[key].append(r["ns"])
@@ -100,6 +104,17 @@ def main(path):
             print(f"  {lang:7} {server:16} no read {plain_rate:6.0f}/s, {plain_cpu:5.1f} us CPU/conn; "
                   f"with read {checked_rate:6.0f}/s, {checked_cpu:5.1f} us CPU/conn; check {check:5.2f} us "
                   f"= {cost:4.1f}% of a connection  target < 3%: {'met' if cost < 3 else 'MISSED'}")
+    if frameworks:
+        print("\nFrameworks (medians of ABBA rounds): requests per second on a Unix socket without and with the")
+        print("caller's identity (a read per request; Python: peercred.uvicorn's protocol, the middleware and")
+        print("peer_cred), load from another process; the ratio is with/without, from the same run.")
+        for (lang, framework, mode, identity), values in frameworks.items():
+            if identity:
+                continue
+            plain = statistics.median(values)
+            checked = statistics.median(frameworks[(lang, framework, mode, True)])
+            what = "kept-alive connections" if mode == "keepalive" else "a new connection per request"
+            print(f"  {lang:7} {framework:20} {what:30} without {plain:7.0f}/s, with {checked:7.0f}/s = {checked / plain:5.3f}")
     for note in notes:
         print(f"\nNote: {note}")
 

@@ -1,10 +1,30 @@
 // Types of @peercred/node (hand-written: the public API is the JS wrapper in
 // peercred.js; the native binding underneath is internal).
-import type { Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
+import type { Server as NetServer, Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
 
-/** A connected net.Socket (a Unix domain socket), or a descriptor number. */
-export type SocketLike = Socket | number;
+/**
+ * What an HTTP or gRPC server hands a handler, standing for its connection:
+ * an http.IncomingMessage (node:http, express `req`, fastify `request.raw`,
+ * koa `ctx.req`, hono `c.env.incoming`), an http2.Http2ServerRequest, or a
+ * call of a @grpc/grpc-js server fed by listenGrpc().
+ */
+export type ConnectionLike = Socket | IncomingMessage | Http2ServerRequest | GrpcCall;
+
+/** A connected net.Socket (a Unix domain socket), a request or call standing for one, or a descriptor number. */
+export type SocketLike = ConnectionLike | number;
+
+/** The part of a @grpc/grpc-js server call (ServerUnaryCall, ServerDuplexStream...) that peercred uses. */
+export interface GrpcCall {
+  getPeer(): string;
+}
+
+/** The part of a @grpc/grpc-js Server that listenGrpc() uses (grpc-js >= 1.11). */
+export interface GrpcServer {
+  createConnectionInjector(credentials: unknown): { injectConnection(connection: Socket): void; destroy(): void };
+}
 
 /** The peer's credentials as the kernel recorded them at connect(). */
 export interface PeerCred {
@@ -17,9 +37,10 @@ export interface PeerCred {
 }
 
 /**
- * Reads the credentials of the peer of a connected Unix domain socket.
+ * Reads the credentials of the peer of a connected Unix domain socket (of a
+ * request's or gRPC call's connection).
  *
- * Throws TypeError ERR_INVALID_ARG_TYPE (neither a number nor a net.Socket),
+ * Throws TypeError ERR_INVALID_ARG_TYPE (neither a number, a net.Socket nor a request),
  * RangeError ERR_OUT_OF_RANGE (not an integer from 0 to 2147483647), Error
  * ERR_SOCKET_CLOSED (a destroyed socket, or one with no handle), or a system
  * error with code EBADF / ENOTSOCK / EAFNOSUPPORT / ENOTCONN, errno the
@@ -72,6 +93,26 @@ export class PeerProcess {
 
 /** The peer process of a socket (Linux >= 6.5). */
 export function peerProcess(socket: SocketLike): PeerProcess;
+
+/**
+ * The peer process of a connection, opened on the first call and the same
+ * object for every later request on that connection (keep-alive, HTTP/2
+ * streams, gRPC calls); closed when the connection closes (the socket's, or
+ * the HTTP/2 session's, 'close' event). Do not close it yourself.
+ * Throws ERR_SOCKET_CLOSED once the connection has ended, and what
+ * peerProcess() throws. A bare fd number is refused (it has no 'close').
+ */
+export function connectionProcess(connection: ConnectionLike): PeerProcess;
+
+/**
+ * Serves a @grpc/grpc-js Server on the Unix socket `path` through its
+ * connection injector: each accepted connection's caller is read first (a
+ * connection without one is destroyed, never served), then the connection is
+ * labelled so that read(call), connectionProcess(call) and peerProcess(call)
+ * find it from a handler. Resolves with the listening net.Server; closing it
+ * stops the injector.
+ */
+export function listenGrpc(server: GrpcServer, path: string, credentials: unknown): Promise<NetServer>;
 
 /** What the 'message' event says of one message's sender. */
 export interface MessageInfo {

@@ -3,6 +3,7 @@
 // everything else in the native binding (src/), whose semantics are the core
 // crate's. See index.d.ts for the documentation of each function.
 
+const http = require('node:http');
 const net = require('node:net');
 const { getSystemErrorName } = require('node:util');
 const native = require('./binding.js');
@@ -30,7 +31,25 @@ function handleFd(handle) {
   return fd;
 }
 
-/** The descriptor of `socket`: a net.Socket (or anything with a live _handle.fd) or an fd number. */
+// Loaded on first use: a server without HTTP/2 never pays for node:http2.
+let http2;
+const isHttp2Request = (value) => 'stream' in value && value instanceof (http2 ??= require('node:http2')).Http2ServerRequest;
+
+/**
+ * The socket behind what a server hands to a handler: a request's net.Socket,
+ * for HTTP/2 the proxy that forwards _handle to the session's socket, or the
+ * connection of a gRPC call served by listenGrpc(). Anything else unchanged.
+ */
+function socketBehind(value) {
+  if (value instanceof http.IncomingMessage || isHttp2Request(value)) {
+    if (value.socket) return value.socket;
+    throw socketClosed(); // detached from its connection
+  }
+  if (grpcSockets !== null && typeof value.getPeer === 'function') return grpcSocket(value);
+  return value;
+}
+
+/** The descriptor of `socket`: a net.Socket (or anything with a live _handle.fd), a request, or an fd number. */
 function fdOf(socket) {
   if (typeof socket === 'number') {
     if (Number.isInteger(socket) && socket >= 0 && socket <= MAX_FD) return socket;
@@ -40,19 +59,25 @@ function fdOf(socket) {
     err.code = 'ERR_OUT_OF_RANGE';
     throw err;
   }
+  if (!(socket instanceof net.Socket) && socket !== null && typeof socket === 'object') socket = socketBehind(socket);
   if (socket instanceof net.Socket || (socket !== null && typeof socket === 'object' && '_handle' in socket)) {
     const handle = socket.destroyed ? null : socket._handle;
     const fd = handle ? handleFd(handle) : -1;
     if (fd >= 0) return fd;
-    const err = new Error('Socket is closed');
-    err.code = 'ERR_SOCKET_CLOSED';
-    throw err;
+    throw socketClosed();
   }
   const err = new TypeError(
-    `The "socket" argument must be an instance of net.Socket or of type number. Received ${describe(socket)}`,
+    'The "socket" argument must be an instance of net.Socket, http.IncomingMessage or http2.Http2ServerRequest, ' +
+      `or of type number. Received ${describe(socket)}`,
   );
   err.code = 'ERR_INVALID_ARG_TYPE';
   throw err;
+}
+
+function socketClosed() {
+  const err = new Error('Socket is closed');
+  err.code = 'ERR_SOCKET_CLOSED';
+  return err;
 }
 
 /** Rethrows a native error in the shape of Node's system errors (fs, net). */
@@ -174,10 +199,97 @@ function peerProcess(socket) {
   return new PeerProcess(call('getsockopt', () => native.NativePeerProcess.fromSocket(fd)));
 }
 
+// One PeerProcess per connection, keyed by what emits 'close' when the
+// connection ends: the net.Socket, or the HTTP/2 session (one per connection,
+// while req.socket is a new proxy per stream).
+const connectionProcesses = new WeakMap();
+
+function closeOwner(value) {
+  if (value instanceof net.Socket) return value;
+  if (value !== null && typeof value === 'object') {
+    if (value instanceof http.IncomingMessage) return value.socket;
+    if (isHttp2Request(value)) return value.stream.session;
+    if (grpcSockets !== null && typeof value.getPeer === 'function') return grpcSocket(value);
+  }
+  const err = new TypeError(
+    'The "connection" argument must be an instance of net.Socket, http.IncomingMessage or http2.Http2ServerRequest, ' +
+      `or a gRPC call served by listenGrpc(). Received ${describe(value)}`,
+  );
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  throw err;
+}
+
+function connectionProcess(connection) {
+  const owner = closeOwner(connection);
+  if (!owner || owner.destroyed) throw socketClosed();
+  let process = connectionProcesses.get(owner);
+  if (process === undefined || process.closed) {
+    process = peerProcess(connection);
+    connectionProcesses.set(owner, process);
+    owner.once('close', () => {
+      process.close();
+      if (connectionProcesses.get(owner) === process) connectionProcesses.delete(owner);
+    });
+  }
+  return process;
+}
+
+// gRPC (@grpc/grpc-js): a handler sees a call, never its connection. listenGrpc
+// accepts the connections itself, labels each socket's remoteAddress, which
+// grpc-js reports as call.getPeer(), and injects it into the gRPC server.
+let grpcSockets = null;
+let grpcConnections = 0;
+const GRPC_LABEL = 'peercred-unix:';
+
+function grpcSocket(call) {
+  const peer = call.getPeer();
+  const socket = grpcSockets.get(peer);
+  if (socket !== undefined) return socket;
+  if (peer.startsWith(GRPC_LABEL)) throw socketClosed();
+  const err = new TypeError(`This gRPC call did not arrive through listenGrpc(): its peer is ${JSON.stringify(peer)}`);
+  err.code = 'ERR_INVALID_ARG_VALUE';
+  throw err;
+}
+
+function listenGrpc(grpcServer, path, credentials) {
+  const injector = grpcServer.createConnectionInjector(credentials);
+  grpcSockets ??= new Map();
+  const server = net.createServer((socket) => {
+    try {
+      read(socket);
+    } catch {
+      socket.destroy(); // a connection whose caller cannot be read is never served
+      return;
+    }
+    const label = `${GRPC_LABEL}${++grpcConnections}`;
+    Object.defineProperty(socket, 'remoteAddress', { value: label });
+    grpcSockets.set(label, socket);
+    socket.once('close', () => grpcSockets.delete(label));
+    injector.injectConnection(socket);
+  });
+  server.once('close', () => injector.destroy());
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
 const { createUnixDatagramSocket, UnixDatagramSocket } = require('./socket.js')({
   native, call, systemError, PeerProcess, fdOf,
 });
 
 module.exports = {
-  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, createUnixDatagramSocket, UnixDatagramSocket,
+  read,
+  groups,
+  securityLabel,
+  pidfd,
+  peerProcess,
+  PeerProcess,
+  connectionProcess,
+  listenGrpc,
+  createUnixDatagramSocket,
+  UnixDatagramSocket,
 };

@@ -2,6 +2,7 @@
 import peercred from './peercred.js';
 
 export const {
-  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, createUnixDatagramSocket, UnixDatagramSocket,
+  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, connectionProcess, listenGrpc,
+  createUnixDatagramSocket, UnixDatagramSocket,
 } = peercred;
 export default peercred;

@@ -1,8 +1,10 @@
 // Compiled by `tsc --noEmit --strict` (mk/node.mk): the shipped types must
 // describe real usage.
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import {
-  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, type PeerCred,
+  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, connectionProcess, listenGrpc, type PeerCred, type GrpcCall,
   createUnixDatagramSocket, type UnixDatagramSocket, type MessageInfo,
 } from '@peercred/node';
 
@@ -19,6 +21,21 @@ net.createServer((socket) => {
   peer.close();
   void [pid, byFd, gids, label, fd, session, args, PeerProcess.fromPidfd(fd).pid];
 });
+
+http.createServer((req, res) => {
+  const cred: PeerCred = read(req);
+  const exe: string = connectionProcess(req).exe();
+  res.end(JSON.stringify({ cred, exe }));
+});
+http2.createServer((req, res) => {
+  res.end(String(read(req).uid + connectionProcess(req).uid()));
+});
+const grpcLike = {
+  createConnectionInjector: (_credentials: unknown) => ({ injectConnection: (_socket: net.Socket) => {}, destroy: () => {} }),
+};
+void listenGrpc(grpcLike, '/run/app.sock', null).then((server: net.Server) => server.close());
+const call: GrpcCall = { getPeer: () => 'peercred-unix:1' };
+void [() => read(call), () => connectionProcess(call)];
 
 const logger: UnixDatagramSocket = createUnixDatagramSocket({ maxMessageSize: 4096 });
 logger.on('message', (msg: Buffer, info: MessageInfo) => {

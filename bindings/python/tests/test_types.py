@@ -48,8 +48,22 @@ def test_version_is_the_workspace_version():
 
 
 def test_stub_matches_the_module():
+    # The server integrations (peercred.uvicorn, .gunicorn, .hypercorn,
+    # .starlette) import their servers, which this venv lacks on purpose: the
+    # servers suite (tests/servers/python) checks the whole package.
     done = subprocess.run(
-        [sys.executable, "-m", "mypy.stubtest", "peercred"],
+        [sys.executable, "-m", "mypy.stubtest", "peercred._peercred", "peercred.asgi", "peercred.wsgi"],
         capture_output=True, text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_import_needs_no_server():
+    # `import peercred` and the server-neutral modules work without any server
+    # or framework installed; an integration names what it is missing.
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, peercred, peercred.asgi, peercred.wsgi; "
+         "assert not {'uvicorn', 'hypercorn', 'gunicorn', 'starlette'} & set(sys.modules); import peercred.uvicorn"],
+        capture_output=True, text=True,
+    )
+    assert "No module named 'uvicorn'" in done.stderr, done.stderr
