@@ -52,6 +52,13 @@ static void receiver_close(struct receiver *r) {
     rmdir(r->dir);
 }
 
+/* Whether the kernel took SO_PASSPIDFD (Linux >= 6.5). */
+static int passes_pidfd(int fd) {
+    int on = 0;
+    socklen_t len = sizeof on;
+    return getsockopt(fd, SOL_SOCKET, 76 /* SO_PASSPIDFD */, &on, &len) == 0 && on;
+}
+
 static void drop_to_nobody(void) {
     if (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 || setuid(NOBODY) < 0) _exit(3);
 }
@@ -353,7 +360,8 @@ static void attached_descriptors(void) {
     CHECK(reap(sender) == 0, "sender of descriptors");
     CHECK(m.discarded_fds == MOST && !(m.msg_flags & MSG_CTRUNC), "discarded %d, flags %#x", m.discarded_fds,
           m.msg_flags);
-    CHECK(m.has_cred && pidfd >= 0, "credentials and pidfd kept beside 253 descriptors: pidfd %d", pidfd);
+    CHECK(m.has_cred && (pidfd >= 0) == passes_pidfd(r.fd), "credentials and pidfd kept beside 253 descriptors: pidfd %d",
+          pidfd);
     if (pidfd >= 0) close(pidfd);
     CHECK(open_fd_count() == before, "descriptors leaked: %d before, %d after", before, open_fd_count());
     receiver_close(&r);
