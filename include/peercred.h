@@ -94,7 +94,7 @@ typedef struct peercred_message {
   socklen_t address_len;
   /**
    * The sending socket's address, ready for sendto(2): a path, or an
-   * abstract name (sun_path[0] == 0). The sender chose it: never authorise on it.
+   * abstract name (`sun_path[0] == 0`). The sender chose it: never authorise on it.
    */
   struct sockaddr_un address;
 } peercred_message;

@@ -33,7 +33,7 @@ pub struct peercred_message {
     /// The length of `address`: 0 when the sender is unbound.
     pub address_len: libc::socklen_t,
     /// The sending socket's address, ready for sendto(2): a path, or an
-    /// abstract name (sun_path[0] == 0). The sender chose it: never authorise on it.
+    /// abstract name (`sun_path[0] == 0`). The sender chose it: never authorise on it.
     pub address: libc::sockaddr_un,
 }
 
