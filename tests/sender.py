@@ -3,12 +3,12 @@
 Python and Node (standard library only; run it as another user with setpriv).
 
   sender.py dgram TARGET [--count N] [--bind PATH | --abstract NAME]
-                         [--claim PID UID GID] [--rights N] [--size N]
+                         [--claim PID UID GID] [--rights N] [--size N] [--hold]
       Prints {"pid", "uid", "gid"} (real ids), then sends N datagrams to
       TARGET (a path, or "@name" for an abstract name), each holding its pid
       as ASCII unless --size asks for that many bytes; --claim sends explicit
       SCM_CREDENTIALS, --rights attaches N copies of stdin (SCM_RIGHTS). Exits
-      1 with {"errno"} when sending fails.
+      1 with {"errno"} when sending fails. --hold: stay alive until stdin closes.
 
   sender.py handoff TARGET --type stream|seqpacket [--writer-uid UID]
       Connects to TARGET, hands the connected socket (SCM_RIGHTS) to a child
@@ -52,6 +52,8 @@ def dgram(args):
     except OSError as exc:
         say(errno=exc.errno)
         sys.exit(1)
+    if args.hold:
+        sys.stdin.read()
 
 
 def handoff(args):
@@ -93,6 +95,7 @@ def main():
     d.add_argument("--claim", type=int, nargs=3)
     d.add_argument("--rights", type=int, default=0)
     d.add_argument("--size", type=int)
+    d.add_argument("--hold", action="store_true")
     h = sub.add_parser("handoff")
     h.add_argument("target")
     h.add_argument("--type", choices=["stream", "seqpacket"], required=True)

@@ -90,12 +90,14 @@ const PYTHON = '/usr/bin/python3';
 /**
  * tests/sender.py dgram TARGET ARGS in another process (as `uid`:`uid` when
  * given, after the `wrap` command prefix); resolves once it exited with what it
- * said of itself ({pid, uid, gid}), its exit code and its last line.
+ * said of itself ({pid, uid, gid}), its exit code and its last line. With
+ * `held`, a promise that keeps the sender alive until it settles.
  */
-function sendFrom(target, { args = [], uid, wrap = [] } = {}) {
-  const argv = [...wrap, PYTHON, SENDER, 'dgram', target, ...args];
+function sendFrom(target, { args = [], uid, wrap = [], held } = {}) {
+  const argv = [...wrap, PYTHON, SENDER, 'dgram', target, ...args, ...(held ? ['--hold'] : [])];
   const ids = uid === undefined ? {} : { uid, gid: uid };
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], ...ids });
+  const child = spawn(argv[0], argv.slice(1), { stdio: [held ? 'pipe' : 'ignore', 'pipe', 'inherit'], ...ids });
+  held?.finally(() => child.stdin.end());
   return new Promise((resolve, reject) => {
     let text = '';
     child.stdout.on('data', (chunk) => {

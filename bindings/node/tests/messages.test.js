@@ -173,10 +173,14 @@ test('control data the kernel dropped is reported', async () => {
   dir.remove();
 });
 
-test('a message carries a process only during its event', async () => {
+// SO_PASSPIDFD: Linux 6.5 and later.
+const [major, minor] = require('node:os').release().split('.').map(Number);
+const passesPidfd = major > 6 || (major === 6 && minor >= 5);
+
+test('a message carries a process only during its event', { skip: !passesPidfd && 'no SCM_PIDFD before Linux 6.5' }, async () => {
   const r = await receiver();
   const got = collect(r.socket, 1, (msg, info) => info);
-  const s = await sendFrom(r.address);
+  const s = await sendFrom(r.address, { held: got }); // alive until received: its pidfd is made
   const [info] = await got;
   assert.strictEqual(info.cred.pid, s.pid);
   assert.throws(() => info.process, { code: 'ERR_MESSAGE_EXPIRED' });
@@ -270,7 +274,8 @@ test('works in worker threads; a worker that exits with its socket open frees it
     const [ready] = await once(worker, 'message');
     assert.strictEqual(ready, 'listening');
     const reply = once(worker, 'message');
-    const s = await sendFrom(address);
+    // The sender stays alive until the worker has read its executable.
+    const s = await sendFrom(address, { held: reply });
     const [got] = await reply;
     assert.deepStrictEqual(got, { data: String(s.pid), pid: s.pid, exe: fs.realpathSync('/usr/bin/python3') });
     await worker.terminate(); // with close: false, the environment's cleanup closes the socket
