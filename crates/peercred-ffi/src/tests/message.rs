@@ -43,7 +43,8 @@ fn receiving_pair() -> (UnixDatagram, UnixDatagram) {
     (a, b)
 }
 
-fn recv(fd: i32, buf: &mut [u8], flags: i32) -> (isize, peercred_message) {
+/// peercred_recv into a sentinel-filled message, which is returned as is.
+fn call(fd: i32, buf: &mut [u8], flags: i32) -> (isize, MaybeUninit<peercred_message>) {
     let mut out = sentinel();
     let n = peercred_recv(
         fd,
@@ -52,6 +53,11 @@ fn recv(fd: i32, buf: &mut [u8], flags: i32) -> (isize, peercred_message) {
         flags,
         out.as_mut_ptr(),
     );
+    (n, out)
+}
+
+fn recv(fd: i32, buf: &mut [u8], flags: i32) -> (isize, peercred_message) {
+    let (n, out) = call(fd, buf, flags);
     assert!(n >= 0, "peercred_recv: {n}");
     // SAFETY: written on success.
     (n, unsafe { out.assume_init() })
@@ -151,14 +157,7 @@ fn failures_return_negative_errno_and_leave_out_untouched() {
         (a.as_raw_fd(), libc::MSG_ERRQUEUE, -libc::EINVAL),
     ];
     for (fd, flags, code) in cases {
-        let mut out = sentinel();
-        let n = peercred_recv(
-            fd,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            flags,
-            out.as_mut_ptr(),
-        );
+        let (n, out) = call(fd, &mut buf, flags);
         assert_eq!(n, code as isize, "fd {fd} flags {flags:#x}");
         assert!(untouched(&out), "fd {fd}: *out written on failure");
     }
