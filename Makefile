@@ -15,6 +15,7 @@ VERSION  := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)
 
 include mk/rust.mk
 include mk/c.mk
+include mk/cli.mk
 include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
@@ -27,7 +28,7 @@ demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 	$(PYTHON) tests/loggers.py
 
-test: test-rust test-c test-python test-node test-servers test-demo
+test: test-rust test-cli test-c test-python test-node test-servers test-demo
 	@echo "make test: all suites passed"
 
 test-demo: demo-prereqs

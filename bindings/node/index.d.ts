@@ -13,8 +13,13 @@ import { EventEmitter } from 'node:events';
  */
 export type ConnectionLike = Socket | IncomingMessage | Http2ServerRequest | GrpcCall;
 
-/** A connected net.Socket (a Unix domain socket), a request or call standing for one, or a descriptor number. */
-export type SocketLike = ConnectionLike | number;
+/**
+ * A connected net.Socket (a Unix domain socket), a request or call standing
+ * for one, or a descriptor number. A listening net.Server is accepted too, and
+ * refused like every listening socket (ENOTCONN), or with
+ * ERR_SERVER_NOT_RUNNING when it is not listening.
+ */
+export type SocketLike = ConnectionLike | NetServer | number;
 
 /** The part of a @grpc/grpc-js server call (ServerUnaryCall, ServerDuplexStream...) that peercred uses. */
 export interface GrpcCall {
@@ -30,11 +35,23 @@ export interface GrpcServer {
 export interface PeerCred {
   /** The peer's pid, or null when the peer is outside our PID namespace. */
   pid: number | null;
-  /** The peer's effective uid at connect(). */
+  /**
+   * The peer's effective uid at connect(), as our user namespace numbers it:
+   * the overflow uid (/proc/sys/kernel/overflowuid, usually 65534) when it has
+   * none here. uidMapping(uid) tells which.
+   */
   uid: number;
-  /** The peer's effective gid at connect(). */
+  /** The peer's effective gid at connect(); the overflow gid when it has none here (gidMapping). */
   gid: number;
 }
+
+/**
+ * What a uid or gid from the kernel stands for in our user namespace:
+ * 'mapped' (a real id here), 'unmapped' (the kernel's overflow placeholder for
+ * an id this namespace cannot name: no account here is meant) or 'unknown'
+ * (the overflow id, which this namespace also maps to a real account).
+ */
+export type IdMapping = 'mapped' | 'unmapped' | 'unknown';
 
 /**
  * Reads the credentials of the peer of a connected Unix domain socket (of a
@@ -44,11 +61,28 @@ export interface PeerCred {
  * RangeError ERR_OUT_OF_RANGE (not an integer from 0 to 2147483647), Error
  * ERR_SOCKET_CLOSED (a destroyed socket, or one with no handle), or a system
  * error with code EBADF / ENOTSOCK / EAFNOSUPPORT / ENOTCONN, errno the
- * negative number and syscall 'getsockopt'.
+ * negative number and syscall 'getsockopt'. ENOTCONN covers every socket
+ * without another end to describe: unconnected, datagram, listening (whoever
+ * created it), and the socketpairs this process made, such as a child
+ * process's stdio pipes and IPC channel, whose credentials name this process.
  */
 export function read(socket: SocketLike): PeerCred;
 
-/** The peer's supplementary groups at connect(); the primary gid is not added. */
+/**
+ * Whether `uid`, as the kernel reported it to this process, is a real uid in
+ * our user namespace. Reads /proc/self/uid_map and the overflowuid sysctl;
+ * throws TypeError / RangeError for anything but an integer from 0 to
+ * 4294967295, or a system error (syscall 'open') when /proc cannot be read.
+ */
+export function uidMapping(uid: number): IdMapping;
+
+/** uidMapping() for a gid (read().gid, or one of groups()): gid_map and overflowgid. */
+export function gidMapping(gid: number): IdMapping;
+
+/**
+ * The peer's supplementary groups at connect(); the primary gid is not added.
+ * A group with no gid in our user namespace appears as the overflow gid: gidMapping().
+ */
 export function groups(socket: SocketLike): number[];
 
 /** The peer's security label (e.g. an SELinux context), or null without a labelling LSM. */

@@ -9,6 +9,7 @@ const { getSystemErrorName } = require('node:util');
 const native = require('./binding.js');
 
 const MAX_FD = 2147483647;
+const MAX_ID = 4294967295;
 // libuv names every errno the core returns except EREMOTE (the peer's pid is
 // not visible from our PID namespace); 66 on every Linux architecture.
 const EREMOTE = 66;
@@ -49,29 +50,54 @@ function socketBehind(value) {
   return value;
 }
 
-/** The descriptor of `socket`: a net.Socket (or anything with a live _handle.fd), a request, or an fd number. */
+function outOfRange(name, value, max) {
+  const err = new RangeError(
+    `The value of "${name}" is out of range. It must be an integer >= 0 && <= ${max}. Received ${value}`,
+  );
+  err.code = 'ERR_OUT_OF_RANGE';
+  return err;
+}
+
+function invalidType(name, expected, value) {
+  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(value)}`);
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
+
+/**
+ * The descriptor of `socket`: a net.Socket (or anything with a live
+ * _handle.fd), a request, a listening net.Server (which the core then refuses
+ * as it refuses every listening socket), or an fd number.
+ */
 function fdOf(socket) {
   if (typeof socket === 'number') {
     if (Number.isInteger(socket) && socket >= 0 && socket <= MAX_FD) return socket;
-    const err = new RangeError(
-      `The value of "socket" is out of range. It must be an integer >= 0 && <= ${MAX_FD}. Received ${socket}`,
-    );
-    err.code = 'ERR_OUT_OF_RANGE';
-    throw err;
+    throw outOfRange('socket', socket, MAX_FD);
   }
   if (!(socket instanceof net.Socket) && socket !== null && typeof socket === 'object') socket = socketBehind(socket);
   if (socket instanceof net.Socket || (socket !== null && typeof socket === 'object' && '_handle' in socket)) {
     const handle = socket.destroyed ? null : socket._handle;
     const fd = handle ? handleFd(handle) : -1;
     if (fd >= 0) return fd;
+    if (socket instanceof net.Server) {
+      const err = new Error('Server is not running.');
+      err.code = 'ERR_SERVER_NOT_RUNNING';
+      throw err;
+    }
     throw socketClosed();
   }
-  const err = new TypeError(
-    'The "socket" argument must be an instance of net.Socket, http.IncomingMessage or http2.Http2ServerRequest, ' +
-      `or of type number. Received ${describe(socket)}`,
+  throw invalidType(
+    'socket',
+    'an instance of net.Socket, http.IncomingMessage or http2.Http2ServerRequest, or of type number',
+    socket,
   );
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  throw err;
+}
+
+/** A uid or gid: an integer from 0 to 4294967295. */
+function idOf(name, id) {
+  if (typeof id !== 'number') throw invalidType(name, 'of type number', id);
+  if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw outOfRange(name, id, MAX_ID);
+  return id;
 }
 
 function socketClosed() {
@@ -100,18 +126,29 @@ function call(syscall, thunk) {
   }
 }
 
-// read() results arrive here (see src/read.rs for why).
-const out = new Uint32Array(3);
-native.setReadBuffer(out);
+// read() results arrive in this evaluation's own array, named by its id on
+// every call (see src/read.rs for why). The array is never handed out.
+const out = new Uint32Array(new ArrayBuffer(12));
+const outId = native.registerReadBuffer(out);
 
 function read(socket) {
   const fd = fdOf(socket);
   try {
-    native.readInto(fd);
+    native.readInto(fd, outId);
   } catch (e) {
     throw systemError(e, 'getsockopt');
   }
   return { pid: out[0] === 0 ? null : out[0], uid: out[1], gid: out[2] };
+}
+
+function uidMapping(uid) {
+  const id = idOf('uid', uid);
+  return call('open', () => native.uidMapping(id));
+}
+
+function gidMapping(gid) {
+  const id = idOf('gid', gid);
+  return call('open', () => native.gidMapping(id));
 }
 
 function groups(socket) {
@@ -290,6 +327,8 @@ module.exports = {
   PeerProcess,
   connectionProcess,
   listenGrpc,
+  uidMapping,
+  gidMapping,
   createUnixDatagramSocket,
   UnixDatagramSocket,
 };

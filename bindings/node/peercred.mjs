@@ -2,7 +2,17 @@
 import peercred from './peercred.js';
 
 export const {
-  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, connectionProcess, listenGrpc,
-  createUnixDatagramSocket, UnixDatagramSocket,
+  read,
+  groups,
+  securityLabel,
+  pidfd,
+  peerProcess,
+  PeerProcess,
+  connectionProcess,
+  listenGrpc,
+  uidMapping,
+  gidMapping,
+  createUnixDatagramSocket,
+  UnixDatagramSocket,
 } = peercred;
 export default peercred;

@@ -6,6 +6,7 @@
 
 mod error;
 mod extras;
+mod mapping;
 mod process;
 mod read;
 mod socket;

@@ -21,6 +21,7 @@ async function listen(onConnection, serverOptions = {}) {
   fs.chmodSync(sockPath, 0o666);
   return {
     path: sockPath,
+    server,
     close: () => new Promise((resolve) => server.close(() => {
       fs.rmSync(dir, { recursive: true, force: true });
       resolve();
@@ -130,7 +131,7 @@ function fixture(name) {
     return fd;
   }
   if (name === 'negative-fd') return -1;
-  const given = JSON.parse(process.env.PEERCRED_FIXTURES ?? '{}');
+  const { fds: given = {} } = JSON.parse(process.env.PEERCRED_FIXTURES ?? '{}');
   if (!(name in given)) throw new Error(`with-fixtures.py did not provide ${name}`);
   return given[name];
 }

@@ -4,8 +4,22 @@ import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import {
-  read, groups, securityLabel, pidfd, peerProcess, PeerProcess, connectionProcess, listenGrpc, type PeerCred, type GrpcCall,
-  createUnixDatagramSocket, type UnixDatagramSocket, type MessageInfo,
+  read,
+  groups,
+  securityLabel,
+  pidfd,
+  peerProcess,
+  PeerProcess,
+  connectionProcess,
+  listenGrpc,
+  uidMapping,
+  gidMapping,
+  type PeerCred,
+  type GrpcCall,
+  type IdMapping,
+  createUnixDatagramSocket,
+  type UnixDatagramSocket,
+  type MessageInfo,
 } from '@peercred/node';
 
 net.createServer((socket) => {
@@ -13,13 +27,15 @@ net.createServer((socket) => {
   const pid: number | null = cred.pid;
   const byFd: PeerCred = read(socket.readyState === 'open' ? 3 : 4);
   const gids: number[] = groups(socket);
+  const mapping: IdMapping = uidMapping(cred.uid);
+  const real: boolean = gidMapping(cred.gid) === 'mapped';
   const label: string | null = securityLabel(socket);
   const fd: number = pidfd(socket);
   const peer: PeerProcess = peerProcess(socket);
   const session: number | null = peer.sessionId();
   const args: string[] = peer.cmdline();
   peer.close();
-  void [pid, byFd, gids, label, fd, session, args, PeerProcess.fromPidfd(fd).pid];
+  void [pid, byFd, gids, mapping, real, label, fd, session, args, PeerProcess.fromPidfd(fd).pid];
 });
 
 http.createServer((req, res) => {

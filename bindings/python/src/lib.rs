@@ -22,6 +22,8 @@ fn _peercred(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(extras::security_label, module)?)?;
     module.add_function(wrap_pyfunction!(extras::pidfd, module)?)?;
     module.add_function(wrap_pyfunction!(process::peer_process, module)?)?;
+    module.add_function(wrap_pyfunction!(cred::uid_mapping, module)?)?;
+    module.add_function(wrap_pyfunction!(cred::gid_mapping, module)?)?;
     module.add_function(wrap_pyfunction!(message::pass_credentials, module)?)?;
     module.add_function(wrap_pyfunction!(message::_recv, module)?)?;
     Ok(())

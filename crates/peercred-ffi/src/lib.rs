@@ -8,6 +8,7 @@ mod cred;
 mod extras;
 mod guard;
 mod info;
+mod mapping;
 mod message;
 mod process;
 
@@ -15,6 +16,7 @@ pub use cred::{peercred_read, peercred_ucred};
 pub use extras::{peercred_groups, peercred_pidfd, peercred_security_label};
 pub use guard::PEERCRED_ERR_PANIC;
 pub use info::{peercred_strerror, peercred_version};
+pub use mapping::*;
 pub use message::{peercred_message, peercred_pass_credentials, peercred_recv};
 pub use process::*;
 

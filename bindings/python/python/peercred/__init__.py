@@ -2,8 +2,11 @@
 
 ``peercred.read(sock)`` returns the peer's pid, uid and gid (SO_PEERCRED),
 which the peer cannot forge, or raises OSError with the errno that says why
-there is no peer to describe; the kernel's placeholder credentials of a socket
-without a peer are never returned. See the package README for the whole table.
+there is no other end to describe; the kernel's placeholder credentials of a
+socket without a peer are never returned, and neither are the credentials of a
+listening socket or of a socketpair this process made. ``uid_mapping(uid)``
+says whether a uid is real here or the kernel's overflow placeholder. See the
+package README for the whole table.
 
 Per message: ``peercred.pass_credentials(sock)`` then ``peercred.recv(sock,
 bufsize)`` returns each message with its sender's credentials (a datagram
@@ -22,12 +25,14 @@ from ._peercred import (
     PeerProcess,
     __version__,
     _recv,
+    gid_mapping,
     groups,
     pass_credentials,
     peer_process,
     pidfd,
     read,
     security_label,
+    uid_mapping,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +72,7 @@ __all__ = [
     "PeerCred",
     "PeerProcess",
     "__version__",
+    "gid_mapping",
     "groups",
     "pass_credentials",
     "peer_process",
@@ -74,4 +80,5 @@ __all__ = [
     "read",
     "recv",
     "security_label",
+    "uid_mapping",
 ]
