@@ -21,6 +21,8 @@ include mk/node.mk
 include mk/fuzz.mk
 include mk/servers.mk
 include mk/bench.mk
+include mk/api.mk
+include mk/release.mk
 
 .PHONY: demo test dist clean
 
@@ -28,8 +30,13 @@ demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 	$(PYTHON) tests/loggers.py
 
-test: test-rust test-cli test-c test-python test-node test-servers test-demo
+test: test-rust test-cli test-c test-python test-node test-servers test-demo test-release
 	@echo "make test: all suites passed"
+
+# Publishable and stable: the registries' checks, the API/ABI baselines, and
+# the proof that both catch what they are meant to.
+.PHONY: test-release
+test-release: release-check test-release-checks test-api-breaks
 
 test-demo: demo-prereqs
 	$(PYTHON) tests/demo.py --quiet

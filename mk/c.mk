@@ -1,5 +1,5 @@
 # The C library: build, stage with its SONAME links, test, install, dist.
-.PHONY: c c-lib test-c install dist-c bench-c
+.PHONY: c c-lib test-c install install-lib dist-c bench-c
 
 PREFIX      ?= /usr/local
 DESTDIR     ?=
@@ -51,19 +51,27 @@ test-c: c $(BUILD)/c/cases.h
 
 # PC_PREFIX is what the .pc file calls the prefix (dist uses a relocatable one).
 PC_PREFIX ?= $(PREFIX)
-install: c-lib
+# The library alone (the C archive's content); `make install` adds the command (mk/cli.mk).
+install: install-lib
+install-lib: c-lib
 	install -Dm755 $(C_LIB)/$(C_SO) $(DESTDIR)$(PREFIX)/lib/$(C_SO)
 	ln -sf $(C_SO) $(DESTDIR)$(PREFIX)/lib/libpeercred.so.0
 	ln -sf libpeercred.so.0 $(DESTDIR)$(PREFIX)/lib/libpeercred.so
 	install -Dm644 $(C_LIB)/libpeercred.a $(DESTDIR)$(PREFIX)/lib/libpeercred.a
 	install -Dm644 $(ROOT)/include/peercred.h $(DESTDIR)$(PREFIX)/include/peercred.h
+	install -Dm644 -t $(DESTDIR)$(PREFIX)/share/doc/peercred $(ROOT)/LICENSE-MIT $(ROOT)/LICENSE-APACHE
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	sed -e 's|@PREFIX@|$(PC_PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@STATIC_LIBS@|$(C_STATIC_LIBS)|' \
 	  $(ROOT)/crates/peercred-ffi/peercred.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/peercred.pc
 
+# One archive per target: peercred-VERSION-TARGET/{include,lib,share/doc/peercred}.
+C_TARGET  ?= $(shell rustc -vV | sed -n 's/^host: //p')
+C_ARCHIVE := peercred-$(VERSION)-$(C_TARGET)
 dist-c:
-	rm -rf $(DIST)/c
-	$(MAKE) --no-print-directory install PREFIX= DESTDIR=$(DIST)/c PC_PREFIX='$$$${pcfiledir}/../..'
+	rm -rf $(DIST)/c $(BUILD)/c/dist
+	$(MAKE) --no-print-directory install-lib PREFIX= DESTDIR=$(BUILD)/c/dist/$(C_ARCHIVE) PC_PREFIX='$$$${pcfiledir}/../..'
+	mkdir -p $(DIST)/c
+	tar -C $(BUILD)/c/dist --sort=name --owner=0 --group=0 --numeric-owner -czf $(DIST)/c/$(C_ARCHIVE).tar.gz $(C_ARCHIVE)
 
 bench-c: c-lib
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/bench.c -o $(BUILD)/c/bench $(C_RPATH)

@@ -28,6 +28,7 @@ node: $(NODE_MODULES)
 	cd $(NODE_DIR) && npx napi build --platform --release --strip \
 	  --js binding.js --dts binding.d.ts --js-package-name @peercred/node
 	mkdir -p $(NODE_BUILD)
+	cp $(ROOT)/LICENSE-MIT $(ROOT)/LICENSE-APACHE $(NODE_DIR)/
 	cd $(NODE_DIR) && npm pack --pack-destination $(NODE_BUILD) $(NPM_QUIET) >/dev/null
 	$(call node_install,$(NODE_SCRATCH))
 	rm -rf $(ROOT)/examples/node/node_modules

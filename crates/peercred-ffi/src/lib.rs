@@ -3,6 +3,8 @@
 //! convention (outputs written on success only, a negative errno otherwise).
 //! Every body runs inside one panic guard (`guard::guard`), so no panic unwinds into C.
 
+#![deny(missing_docs)]
+
 mod buffer;
 mod cred;
 mod extras;

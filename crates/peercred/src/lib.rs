@@ -46,6 +46,8 @@
 //! | unconnected, bound-only or connected datagram `AF_UNIX` socket | [`Error::NotConnected`] (`ENOTCONN`) |
 //! | listening `AF_UNIX` socket, whoever created it | [`Error::NotConnected`] with [`NotConnected::Listening`] (`ENOTCONN`) |
 
+#![deny(missing_docs)]
+
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 compile_error!(
     "peercred supports Linux (and Android) only: SO_PEERCRED, SO_PEERGROUPS, SO_PEERSEC and \
