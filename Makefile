@@ -28,6 +28,7 @@ include mk/release.mk
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
+	$(PYTHON) tests/loggers.py
 
 test: test-rust test-cli test-c test-python test-node test-servers test-demo test-examples test-release
 	@echo "make test: all suites passed"
@@ -39,6 +40,7 @@ test-release: release-check test-release-checks test-api-breaks
 
 test-demo: demo-prereqs
 	$(PYTHON) tests/demo.py --quiet
+	$(PYTHON) tests/loggers.py
 
 # The example daemons against the attacks on program identity (as another uid).
 test-examples: demo-prereqs

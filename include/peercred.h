@@ -36,6 +36,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #define PEERCRED_VERSION_MAJOR 0
 #define PEERCRED_VERSION_MINOR 1
@@ -100,6 +103,50 @@ typedef struct peercred_ucred {
    */
   uint32_t gid;
 } peercred_ucred;
+
+/**
+ * One message's sender, filled by peercred_recv().
+ */
+typedef struct peercred_message {
+  /**
+   * The sender's pid (0 when outside the caller's PID namespace), real uid
+   * and real gid, or the ids a privileged sender chose to send. Read it only
+   * when `has_cred` is 1; it is zeroed otherwise.
+   */
+  struct peercred_ucred cred;
+  /**
+   * 1 when the message carried credentials; 0 when it was queued before
+   * peercred_pass_credentials() (the kernel's placeholder, pid 0 with the
+   * overflow ids, is never reported as a sender) or the socket does not pass them.
+   */
+  int has_cred;
+  /**
+   * A pidfd of the sender (SCM_PIDFD, Linux >= 6.5; close-on-exec), which the
+   * caller owns and must close, or -1 when the message carried none. Use it
+   * with the peercred_process_* functions.
+   */
+  int pidfd;
+  /**
+   * recvmsg's msg_flags: MSG_TRUNC (the datagram was longer than `len`),
+   * MSG_CTRUNC (the kernel dropped control data: descriptors or the pidfd
+   * it could not install at the descriptor limit), MSG_EOR...
+   */
+  int msg_flags;
+  /**
+   * How many descriptors the sender attached (SCM_RIGHTS) that were closed
+   * on arrival, so that none leak into the caller.
+   */
+  int discarded_fds;
+  /**
+   * The length of `address`: 0 when the sender is unbound.
+   */
+  socklen_t address_len;
+  /**
+   * The sending socket's address, ready for sendto(2): a path, or an
+   * abstract name (`sun_path[0] == 0`). The sender chose it: never authorise on it.
+   */
+  struct sockaddr_un address;
+} peercred_message;
 
 #ifdef __cplusplus
 extern "C" {
@@ -188,6 +235,35 @@ int peercred_uid_mapping(uint32_t uid);
  * peercred_groups()), from /proc/self/gid_map and overflowgid.
  */
 int peercred_gid_mapping(uint32_t gid);
+
+/**
+ * Makes every message received on the Unix domain socket `fd` from now on
+ * carry its sender's credentials (SO_PASSCRED) and, on Linux >= 6.5, a pidfd
+ * of the sender (SO_PASSPIDFD; older kernels get credentials only). Call it
+ * before bind()/listen(): a message queued earlier carries no credentials.
+ * On a listening socket it applies to every connection accepted later.
+ * Returns 0, or -EBADF, -ENOTSOCK, -EAFNOSUPPORT (not a Unix domain socket).
+ * Thread-safe.
+ */
+int peercred_pass_credentials(int fd);
+
+/**
+ * Receives one message (a datagram, a seqpacket record, or one writer's
+ * bytes on a stream) into `buf` with recvmsg(2), and describes its sender in
+ * `*out`.
+ *
+ * `flags` may hold MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL and MSG_TRUNC (any
+ * other bit is -EINVAL); MSG_CMSG_CLOEXEC is always added. Returns the number
+ * of bytes received (with MSG_TRUNC, a datagram's real length, which may
+ * exceed `len`); 0 also at the end of a stream. Descriptors the sender
+ * attached are closed and counted in `discarded_fds`. On failure returns a
+ * negative errno and leaves `*out` untouched: -EAGAIN (non-blocking, nothing
+ * queued), -EINTR, -EBADF, -ENOTSOCK, -EAFNOSUPPORT (not a Unix domain socket:
+ * checked without a system call when the message has credentials), -ENOTCONN
+ * (an unconnected or listening stream or seqpacket socket), -EINVAL (`out`
+ * NULL, `buf` NULL with `len` > 0, or an unknown flag). Thread-safe.
+ */
+ssize_t peercred_recv(int fd, void *buf, size_t len, int flags, struct peercred_message *out);
 
 /**
  * A new pidfd naming the calling process (pidfd_open(getpid()), Linux >= 5.3),

@@ -42,6 +42,8 @@ test-node: node
 	@echo "== node --test against the installed tarball"
 	rm -rf $(NODE_SCRATCH)/tests && cp -r $(NODE_DIR)/tests $(NODE_SCRATCH)/tests
 	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(PYTHON) tests/with-fixtures.py node tests/cases.fixtures.js
+	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(PYTHON) tests/with-fixtures.py node tests/messages.fixtures.js
+	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(PYTHON) tests/with-senders.py node tests/messages.senders.js
 	@echo "== the addon built with the core's fault injection, for the panic test"
 	$(CARGO) build -p peercred-node --features fault-injection
 	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) PEERCRED_FAULT_BUILD=$(ROOT)/target/debug/libpeercred_node.so \

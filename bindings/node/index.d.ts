@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
+import { EventEmitter } from 'node:events';
 
 /**
  * What an HTTP or gRPC server hands a handler, standing for its connection:
@@ -177,3 +178,88 @@ export function connectionProcess(connection: ConnectionLike): PeerProcess;
  * stops the injector.
  */
 export function listenGrpc(server: GrpcServer, path: string, credentials: unknown): Promise<NetServer>;
+
+/** What the 'message' event says of one message's sender. */
+export interface MessageInfo {
+  /**
+   * The sending socket's address: a path, "\0name" for an abstract name, or
+   * null when the sender is unbound. The sender chose it: never authorise on it.
+   */
+  readonly address: string | null;
+  /** The byte count received (the message's length unless truncated). */
+  readonly size: number;
+  /**
+   * The sender's pid (null outside our PID namespace), real uid and real gid,
+   * or the ids a privileged sender chose to send; null when the message
+   * carried no credentials (queued before the socket passed them).
+   */
+  readonly cred: PeerCred | null;
+  /** The message was longer than maxMessageSize and was cut (MSG_TRUNC). */
+  readonly truncated: boolean;
+  /** The kernel dropped control data, e.g. at the descriptor limit (MSG_CTRUNC). */
+  readonly controlTruncated: boolean;
+  /** Descriptors the sender attached (SCM_RIGHTS), closed on arrival. */
+  readonly discardedFds: number;
+  /**
+   * The sending process, held by the message's pidfd (SCM_PIDFD, Linux >= 6.5),
+   * or null when the message carried none; throws ESRCH when the sender has
+   * exited and been reaped. Valid during the 'message' event only: it is
+   * closed when the listeners return, and reading it afterwards throws
+   * ERR_MESSAGE_EXPIRED. Keep it with PeerProcess.fromPidfd(info.process.fileno()).
+   */
+  readonly process: PeerProcess | null;
+}
+
+export interface UnixDatagramSocketOptions {
+  /**
+   * An AF_UNIX socket to adopt (datagram, or a connected seqpacket or stream
+   * socket), which the returned socket owns and closes. It starts receiving
+   * at once; a connection ends with 'end', then 'close'.
+   */
+  fd?: number;
+  /** The largest message received whole; longer ones arrive cut (default 65536). */
+  maxMessageSize?: number;
+}
+
+/**
+ * A Unix datagram socket shaped like node:dgram's, whose 'message' events
+ * carry each sender's credentials (SO_PASSCRED, set before the socket can
+ * receive anything). Watched by the event loop (no thread, no polling);
+ * works in worker threads; close() frees the descriptor and the loop handle.
+ */
+export class UnixDatagramSocket extends EventEmitter {
+  private constructor();
+  /** 'dgram', or 'seqpacket' / 'stream' for an adopted connection. */
+  readonly type: 'dgram' | 'seqpacket' | 'stream';
+  /** Binds to a path, or an abstract name written "\0name"; emits 'listening'. */
+  bind(path: string, callback?: () => void): this;
+  /**
+   * Sends without waiting (EAGAIN when the receiver's queue is full); omit
+   * `path` on an adopted connection. The first send binds the socket to an
+   * abstract name, so replies arrive as 'message'.
+   */
+  send(msg: string | NodeJS.ArrayBufferView, path?: string, callback?: (err: Error | null, bytes?: number) => void): void;
+  send(msg: string | NodeJS.ArrayBufferView, callback: (err: Error | null, bytes?: number) => void): void;
+  /** A path, "\0name", or null when unbound. */
+  address(): string | null;
+  /** Closes the socket; 'close' follows. Throws ERR_SOCKET_DGRAM_NOT_RUNNING when closed already. */
+  close(callback?: () => void): this;
+  ref(): this;
+  unref(): this;
+  [Symbol.asyncDispose](): Promise<void>;
+
+  on(event: 'message', listener: (msg: Buffer, info: MessageInfo) => void): this;
+  on(event: 'listening' | 'close' | 'end', listener: () => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  once(event: 'message', listener: (msg: Buffer, info: MessageInfo) => void): this;
+  once(event: 'listening' | 'close' | 'end', listener: () => void): this;
+  once(event: 'error', listener: (err: Error) => void): this;
+}
+
+/**
+ * A Unix datagram socket whose messages carry their senders' credentials,
+ * or, with `fd`, any Unix socket adopted to receive that way.
+ * Throws system errors like read() for a bad `fd` (EBADF, ENOTSOCK,
+ * EAFNOSUPPORT), without taking it.
+ */
+export function createUnixDatagramSocket(options?: UnixDatagramSocketOptions): UnixDatagramSocket;

@@ -354,6 +354,10 @@ function listenGrpc(grpcServer, path, credentials) {
   });
 }
 
+const { createUnixDatagramSocket, UnixDatagramSocket } = require('./socket.js')({
+  native, call, systemError, PeerProcess, fdOf,
+});
+
 module.exports = {
   read,
   groups,
@@ -366,4 +370,6 @@ module.exports = {
   listenGrpc,
   uidMapping,
   gidMapping,
+  createUnixDatagramSocket,
+  UnixDatagramSocket,
 };

@@ -13,5 +13,7 @@ export const {
   listenGrpc,
   uidMapping,
   gidMapping,
+  createUnixDatagramSocket,
+  UnixDatagramSocket,
 } = peercred;
 export default peercred;

@@ -23,6 +23,8 @@ int main(int argc, char **argv) {
     test_pid_reuse();
     test_inherited_listener();
     test_unmapped_ids();
+    test_messages_cases();
+    test_messages();
     test_exe_matches_and_sha256();
     test_own_process_and_sessions();
     test_thread_with_its_own_descriptor_table();

@@ -19,6 +19,8 @@ void test_pid_reuse(void);
 void test_inherited_listener(void);
 void test_unmapped_ids(void);
 int read_fd3(void);
+void test_messages_cases(void);
+void test_messages(void);
 void test_exe_matches_and_sha256(void);
 void test_own_process_and_sessions(void);
 void test_thread_with_its_own_descriptor_table(void);

@@ -10,7 +10,7 @@ use napi_derive::napi;
 use crate::error::to_js;
 
 #[napi]
-pub struct NativePeerProcess(Option<peercred::PeerProcess>);
+pub struct NativePeerProcess(pub(crate) Option<peercred::PeerProcess>);
 
 type Result<T> = napi::Result<T, String>;
 

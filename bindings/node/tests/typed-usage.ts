@@ -18,6 +18,9 @@ import {
   type PeerCred,
   type GrpcCall,
   type IdMapping,
+  createUnixDatagramSocket,
+  type UnixDatagramSocket,
+  type MessageInfo,
 } from '@peercred/node';
 
 net.createServer((socket) => {
@@ -57,3 +60,14 @@ const grpcLike = {
 void listenGrpc(grpcLike, '/run/app.sock', null).then((server: net.Server) => server.close());
 const call: GrpcCall = { getPeer: () => 'peercred-unix:1' };
 void [() => read(call), () => connectionProcess(call)];
+
+const logger: UnixDatagramSocket = createUnixDatagramSocket({ maxMessageSize: 4096 });
+logger.on('message', (msg: Buffer, info: MessageInfo) => {
+  const uid: number | undefined = info.cred?.uid;
+  const from: string | null = info.address;
+  const exe: string | undefined = info.process?.exe();
+  void [msg.length, uid, from, exe, info.truncated, info.discardedFds];
+});
+logger.bind('/run/mylog.sock', () => logger.send('hello', '/run/mylog.sock', (err, bytes) => void [err, bytes]));
+const kind: 'dgram' | 'seqpacket' | 'stream' = createUnixDatagramSocket({ fd: 3 }).type;
+void kind;

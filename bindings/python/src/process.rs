@@ -21,7 +21,7 @@ use crate::fd::fd_of;
 /// over the pid: a read that raced with the process's exit raises
 /// ProcessLookupError. Close it (or use ``with``) to release the pidfd.
 #[pyclass(module = "peercred")]
-pub(crate) struct PeerProcess(Option<peercred::PeerProcess>);
+pub(crate) struct PeerProcess(pub(crate) Option<peercred::PeerProcess>);
 
 impl PeerProcess {
     fn open(&self) -> PyResult<&peercred::PeerProcess> {

@@ -35,6 +35,17 @@ impl ToC for Result<c_int, Error> {
     }
 }
 
+/// `Ok(n)` is a byte count (>= 0); an error is its negative errno.
+impl ToC for Result<libc::ssize_t, Error> {
+    type C = libc::ssize_t;
+    fn to_c(self) -> libc::ssize_t {
+        self.unwrap_or_else(|err| -(err.errno() as libc::ssize_t))
+    }
+    fn panicked() -> libc::ssize_t {
+        PEERCRED_ERR_PANIC as libc::ssize_t
+    }
+}
+
 /// Static text, as a C string that the caller must not free.
 impl ToC for &'static CStr {
     type C = *const c_char;

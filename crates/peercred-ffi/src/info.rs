@@ -87,6 +87,7 @@ fn core_text(err: c_int) -> Option<&'static CStr> {
             Error::PeerExited,
             Error::PidNotVisible,
             Error::ForeignProc,
+            Error::NoCredentials,
         ]
         .iter()
         .map(|e| {

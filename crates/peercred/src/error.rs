@@ -50,6 +50,9 @@ pub enum Error {
     /// is mounted for another PID namespace, or not mounted. Mount a `/proc`
     /// for the caller's PID namespace (`unshare --pid --fork --mount-proc`).
     ForeignProc,
+    /// `ENODATA`: a message carried no credentials: it was queued before
+    /// [`crate::pass_credentials`], or the socket does not pass them.
+    NoCredentials,
     /// Any other errno the kernel returned, passed through.
     Os(i32),
 }
@@ -87,6 +90,7 @@ impl Error {
             Error::PeerExited => libc::ESRCH,
             Error::PidNotVisible => libc::EREMOTE,
             Error::ForeignProc => libc::ENXIO,
+            Error::NoCredentials => libc::ENODATA,
             Error::Os(errno) => *errno,
         }
     }
@@ -150,6 +154,10 @@ impl fmt::Display for Error {
             Error::ForeignProc => f.write_str(
                 "/proc does not show this process: it is mounted for another PID namespace, \
                  or not at all; mount a /proc for this PID namespace (unshare --mount-proc)",
+            ),
+            Error::NoCredentials => f.write_str(
+                "the message carried no credentials: it was queued before pass_credentials(), \
+                 or the socket does not pass them",
             ),
             Error::Os(errno) => io::Error::from_raw_os_error(*errno).fmt(f),
         }

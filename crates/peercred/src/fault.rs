@@ -1,5 +1,6 @@
 //! Test-only fault injection: proves that no panic crosses the C ABI or a
-//! binding, and runs the fallbacks of older kernels on this one.
+//! binding, runs the fallbacks of older kernels on this one, and shows how
+//! peercred behaves on a kernel without an option.
 
 /// Panics when built with the `fault-injection` feature and `PEERCRED_FAULT=panic`
 /// is set; compiles to nothing otherwise.
@@ -17,6 +18,18 @@ pub(crate) fn maybe_panic() {
 pub(crate) fn no_pidfd_info() -> bool {
     #[cfg(feature = "fault-injection")]
     if std::env::var_os("PEERCRED_FAULT").is_some_and(|v| v == "no-pidfd-info") {
+        return true;
+    }
+    false
+}
+
+/// True when built with the `fault-injection` feature and
+/// `PEERCRED_FAULT=no-passpidfd` is set: `pass_credentials` then acts as on
+/// Linux before 6.5, where `SO_PASSPIDFD` does not exist. Always false otherwise.
+#[inline(always)]
+pub(crate) fn kernel_lacks_passpidfd() -> bool {
+    #[cfg(feature = "fault-injection")]
+    if std::env::var_os("PEERCRED_FAULT").is_some_and(|v| v == "no-passpidfd") {
         return true;
     }
     false

@@ -34,6 +34,10 @@
 //! after connecting can make those describe another program, so authorise on
 //! what was recorded at connect: a set-group-ID program's own gid, a label.
 //!
+//! Per message: [`pass_credentials`] and [`recv`] give each message's sender
+//! (`SCM_CREDENTIALS`, `SCM_PIDFD`) on datagram sockets, which have no
+//! connection, and on connections whose socket may have changed hands.
+//!
 //! # Semantics
 //!
 //! | socket handed in | answer |
@@ -64,16 +68,20 @@ mod extras;
 mod fault;
 mod idmap;
 mod liveness;
+mod message;
 mod peer_pidfd;
 mod pidfd_pid;
 mod proc_parse;
 mod process;
 mod procfs;
 pub mod raw;
+mod socket_type;
 mod sockopt;
 
 pub use cred::{read, PeerCred};
 pub use error::{Error, NotConnected};
 pub use extras::{groups, pidfd, security_label};
 pub use idmap::{gid_mapping, uid_mapping, IdMapping};
+pub use message::{pass_credentials, recv, recv_with_flags, Address, Message, RecvFlags};
 pub use process::PeerProcess;
+pub use socket_type::{socket_type, SocketType};

@@ -518,7 +518,13 @@ pub fn in_child(child: impl FnOnce() -> i32) -> i32 {
         let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
         unsafe { libc::_exit(code) };
     }
+    reap(pid)
+}
+
+/// Waits for the child `pid`: its exit code, or 128 + the signal that killed it.
+pub fn reap(pid: i32) -> i32 {
     let mut status = 0;
+    // SAFETY: waits for our own child.
     unsafe { libc::waitpid(pid, &mut status, 0) };
     if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
