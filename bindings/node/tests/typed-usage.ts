@@ -65,7 +65,7 @@ const logger: UnixDatagramSocket = createUnixDatagramSocket({ maxMessageSize: 40
 logger.on('message', (msg: Buffer, info: MessageInfo) => {
   const uid: number | undefined = info.cred?.uid;
   const from: string | null = info.address;
-  const exe: string | undefined = info.process?.exe();
+  const exe: string | Buffer | undefined = info.process?.exe();
   void [msg.length, uid, from, exe, info.truncated, info.discardedFds];
 });
 logger.bind('/run/mylog.sock', () => logger.send('hello', '/run/mylog.sock', (err, bytes) => void [err, bytes]));
