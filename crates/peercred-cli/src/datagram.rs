@@ -165,6 +165,12 @@ mod tests {
     }
 
     #[test]
+    fn the_help_says_how_much_is_printed() {
+        let says = format!("a message longer than {LARGEST} bytes is cut");
+        assert!(crate::serve::LONG_ABOUT.contains(&says));
+    }
+
+    #[test]
     fn a_message_without_credentials_names_no_user() {
         let line = datagram(Address::Unnamed, b"hello\n", 6).line();
         assert_eq!(line, format!("{NO_CREDENTIALS}: hello"));

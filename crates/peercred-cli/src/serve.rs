@@ -33,26 +33,21 @@ For each connection, one line on standard output: `pid=P uid=U (user) gid=G \
 its executable read through its pidfd; a client that has already exited gets \
 `pid=none (...)` instead of a pid.
 
-With --dgram, PATH is a datagram socket, a logger to try from the shell with \
-`logger -u PATH hello` or `socat - UNIX-SENDTO:PATH`. It asks the kernel for \
-each message's sender (SO_PASSCRED, and SO_PASSPIDFD on Linux 6.5+) before \
-anything can arrive, and prints one line per datagram: `pid=P uid=U (user) \
-gid=G (group) exe=EXE from=ADDRESS: TEXT`. The ids are what the kernel \
-attached when the message was sent: the sender's real uid and gid (a \
-privileged sender may name others; see SECURITY.md). Its executable is read \
-through the pidfd the kernel attached (SCM_PIDFD); a sender that has already \
-exited gets `pid=none (...)` and `exe=unknown (...)`, and without a pidfd \
-(Linux before 6.5) `pid=unproven (...)`. from= is the address the sending \
-socket is bound to, if any (a path, or @NAME for an abstract name): the \
-sender chose it, so it is no identity. TEXT is the message without its \
-trailing newlines; backslashes, control bytes and bytes that are not UTF-8 \
-are written as \\xNN, line separators and bidirectional controls as \
-\\u{XXXX}, so no sender can forge a line. A message longer than 65536 bytes \
-is cut, and the line says `truncated (the first 65536 of N bytes)`; \
-descriptors a sender attaches are closed unread. A message that carries the \
-kernel's placeholder instead of a sender (pid 0 with the overflow ids: queued \
-before SO_PASSCRED, or from a sender this namespace cannot name) is printed \
-as `credentials=none (...)`, never as a user.
+With --dgram, PATH is a datagram socket: a logger to try from the shell with \
+`logger -u PATH hello` or `socat - UNIX-SENDTO:PATH`. It asks the kernel to \
+attach each message's sender (SO_PASSCRED, and SO_PASSPIDFD on Linux 6.5+) \
+before anything can arrive, and prints one line per datagram, `pid=P uid=U \
+(user) gid=G (group) exe=EXE from=ADDRESS: TEXT`:
+  pid=, uid=, gid=: what the kernel attached when the message was sent: the sender's pid and real uid and gid (a privileged sender may name others; see SECURITY.md). As for a connection, the pid is printed only while the pidfd the kernel attached (SCM_PIDFD) proves that the sender still runs: `pid=none (...)` once it has exited, `pid=unproven (...)` without a pidfd (Linux before 6.5).
+  exe=: the sender's executable, read through that pidfd; `exe=unknown (...)` says why it is unknown.
+  from=: the address the sending socket is bound to, if it is (a path, or @NAME for an abstract name). The sender chose it: it is no identity.
+  truncated, fds=: a message longer than 65536 bytes is cut, and the line says `truncated (the first 65536 of N bytes)`; descriptors a sender attached are closed unread and counted.
+  TEXT: the message without its trailing newlines. Backslashes, control bytes and bytes that are not UTF-8 are written as \\xNN, line separators and bidirectional controls as \\u{XXXX} (so are the address and the executable's name): no sender can forge a line.
+
+A message that carries the kernel's placeholder instead of a sender (pid 0 \
+with the overflow ids: one queued before SO_PASSCRED, or from a sender that \
+this namespace can name neither by pid nor by id) is printed as \
+`credentials=none (...)`, never as a user.
 
 PATH must not exist, or be a socket file nobody listens on (a stale one), which \
 is replaced. Anything else is refused with one line and exit status 1 and left \
