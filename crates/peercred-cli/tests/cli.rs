@@ -310,30 +310,42 @@ fn serve_replaces_only_a_socket_nobody_listens_on() {
     let dir = shared_dir();
     let file = dir.path("notes.txt");
     std::fs::write(&file, "precious").unwrap();
-    assert_fails(
-        &peercred(&["serve", arg(&file)]),
-        &["a regular file is there, not a socket: refusing to replace it"],
-    );
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
-
-    assert_fails(&peercred(&["serve", arg(&dir.0)]), &["a directory"]);
-    assert!(dir.0.is_dir());
-
     // A symbolic link is not followed, even to a stale socket.
     let stale = dir.path("stale");
     drop(UnixListener::bind(&stale).unwrap());
     std::fs::set_permissions(&stale, std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
     let link = dir.path("link");
     std::os::unix::fs::symlink(&stale, &link).unwrap();
-    assert_fails(&peercred(&["serve", arg(&link)]), &["a symbolic link"]);
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
-    assert!(std::fs::symlink_metadata(&stale)
-        .unwrap()
-        .file_type()
-        .is_socket());
+    // The same rules with and without --dgram.
+    for dgram in [&[][..], &["--dgram"]] {
+        let serve = |path: &std::path::Path| {
+            let args: Vec<&str> = ["serve"]
+                .iter()
+                .chain(dgram)
+                .copied()
+                .chain([arg(path)])
+                .collect();
+            peercred(&args)
+        };
+        assert_fails(
+            &serve(&file),
+            &["a regular file is there, not a socket: refusing to replace it"],
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
+
+        assert_fails(&serve(&dir.0), &["a directory"]);
+        assert!(dir.0.is_dir());
+
+        assert_fails(&serve(&link), &["a symbolic link"]);
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(std::fs::symlink_metadata(&stale)
+            .unwrap()
+            .file_type()
+            .is_socket());
+    }
 
     // A live server's socket is left alone.
     let live = dir.path("live");
