@@ -317,3 +317,26 @@ fn without_scm_pidfd_nothing_is_read_from_a_pid() {
         "{line}"
     );
 }
+
+/// Whoever read its output has gone (`| head -1`): it removes its own socket
+/// and exits 1 at the next message, instead of receiving for nobody.
+#[test]
+fn a_closed_output_ends_it() {
+    let dir = shared_dir();
+    let path = dir.path("log");
+    let mut child = Command::new(PEERCRED)
+        .args(["serve", "--dgram", arg(&path)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let sender = UnixDatagram::unbound().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while sender.send_to(b"to nobody", &path).is_err() {
+        assert!(std::time::Instant::now() < deadline, "it never bound");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    assert!(std::fs::symlink_metadata(&path).is_err());
+}
