@@ -52,6 +52,16 @@ pub(crate) fn stat_field(stat: &[u8], index: usize) -> Option<&[u8]> {
         .and_then(|skip| fields(after_comm).nth(skip))
 }
 
+/// The inode of a socket from the target of a `/proc/PID/fd/N` link
+/// (`socket:[12345]`); `None` for anything else (files, pipes, anon inodes).
+pub(crate) fn socket_inode(link: &[u8]) -> Option<u64> {
+    let digits = link.strip_prefix(b"socket:[")?.strip_suffix(b"]")?;
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
 /// A decimal number, surrounding whitespace allowed, nothing else.
 pub(crate) fn number(field: &[u8]) -> Option<i64> {
     std::str::from_utf8(field).ok()?.trim().parse().ok()
@@ -141,6 +151,26 @@ mod tests {
         assert_eq!(stat_field(stat, 99), None);
         assert_eq!(stat_field(stat, 2), None);
         assert_eq!(stat_field(b"no parenthesis", 3), None);
+    }
+
+    #[test]
+    fn socket_links() {
+        let cases: &[(&[u8], Option<u64>)] = &[
+            (b"socket:[12345]", Some(12345)),
+            (b"socket:[4294967296]", Some(4294967296)),
+            (b"socket:[]", None),
+            (b"socket:[+1]", None),
+            (b"socket:[ 1]", None),
+            (b"socket:[1] ", None),
+            (b"socket:[18446744073709551616]", None),
+            (b"pipe:[12345]", None),
+            (b"/tmp/socket:[1]", None),
+            (b"anon_inode:[pidfd]", None),
+            (b"", None),
+        ];
+        for (link, want) in cases {
+            assert_eq!(socket_inode(link), *want, "{}", String::from_utf8_lossy(link));
+        }
     }
 
     #[test]
