@@ -50,7 +50,14 @@ fn own_text(errno: c_int) -> Option<&'static CStr> {
               the caller, not the other end)"
         }
         libc::ENOPROTOOPT => {
-            c"not available: the kernel lacks this socket option, or no labelling LSM is loaded"
+            c"not available: the kernel lacks this socket option (and what its fallback needs: \
+              pidfd_open, unix_diag, a socket of the caller's network namespace), or no \
+              labelling LSM is loaded"
+        }
+        libc::ESRCH => {
+            c"peer exited: the process that connected is gone, so nothing more can be said about \
+              it (without SO_PEERPIDFD also: the process with its pid holds no end of the \
+              connection, so it is not proven to be the peer)"
         }
         libc::ERANGE => c"buffer too small: the size needed was stored in the length argument",
         libc::EINVAL => c"invalid argument: a NULL pointer, or a descriptor that is not a pidfd",
@@ -60,7 +67,8 @@ fn own_text(errno: c_int) -> Option<&'static CStr> {
         }
         libc::EACCES => {
             c"permission denied: this process may not read that fact of the peer (for example \
-              /proc/PID/exe of a process outside the caller's user namespace)"
+              /proc/PID/exe of a process outside the caller's user namespace, or, without \
+              SO_PEERPIDFD, the /proc/PID/fd that proves who the peer is: CAP_SYS_PTRACE)"
         }
         libc::EPERM => {
             c"operation not permitted: a security policy (LSM, seccomp) refused the call"
@@ -84,7 +92,6 @@ fn core_text(err: c_int) -> Option<&'static CStr> {
             Error::BadDescriptor,
             Error::NotASocket,
             Error::NotUnixSocket,
-            Error::PeerExited,
             Error::PidNotVisible,
             Error::ForeignProc,
             Error::NoCredentials,
