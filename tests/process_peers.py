@@ -57,17 +57,20 @@ def exited(pid, reap):
 
 
 def connect_then(path, then):
-    """A child that connects to path, tells us, then does then(client)."""
+    """A child that connects to path and does then(client); returns once it
+    has (or has exited in it)."""
     r, w = os.pipe()
 
     def body():
         client = connect(path)
-        os.write(w, b"c")
         then(client)
+        os.write(w, b"c")
         return client
 
     pid = child(body)
+    os.close(w)  # so that the read ends when the child exits
     os.read(r, 1)
+    os.close(r)
     return pid
 
 
