@@ -88,6 +88,21 @@ def run(peer, path, made):
         return pid_reused(path, made)
     if peer == "child-pid-namespace":
         return child_pid_namespace(path, made)
+    if peer == "other-network-namespace":
+        r, w = os.pipe()
+
+        def body():
+            if ctypes.CDLL(None, use_errno=True).unshare(0x40000000) != 0:  # CLONE_NEWNET
+                os.write(w, b"-")
+                return None
+            client = connect(path)
+            os.write(w, b"c")
+            return client
+
+        made.append(pid := child(body))
+        if os.read(r, 1) == b"-":
+            return say(skip="unshare(CLONE_NEWNET) needs CAP_SYS_ADMIN")
+        return say(pid=pid)
     if peer in ("passed-and-exited", "passed-and-alive"):
         here, there = socket.socketpair()
 
