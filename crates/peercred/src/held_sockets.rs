@@ -49,7 +49,9 @@ fn in_table(dir: &Path, inodes: &[u32]) -> io::Result<bool> {
             Err(err) if err.raw_os_error() == Some(libc::ENOENT) => continue,
             Err(err) => return Err(err),
         };
-        if socket_of(target.as_os_str()).is_some_and(|ino| inodes.iter().any(|&i| u64::from(i) == ino)) {
+        if socket_of(target.as_os_str())
+            .is_some_and(|ino| inodes.iter().any(|&i| u64::from(i) == ino))
+        {
             return Ok(true);
         }
     }

@@ -20,7 +20,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use crate::liveness::{liveness, Liveness};
 use crate::pidfd_open::pidfd_open;
-use crate::{held_sockets, unix_diag, Error, PeerCred, PeerProcess, Source, Unproven};
+use crate::{held_sockets, procfs, unix_diag, Error, PeerCred, PeerProcess, Source, Unproven};
 
 /// The proven peer of `fd`, whose credentials `read()` gave as `cred`.
 pub(crate) fn prove(fd: BorrowedFd<'_>, cred: &PeerCred) -> Result<PeerProcess, Error> {
@@ -46,19 +46,33 @@ pub(crate) fn prove(fd: BorrowedFd<'_>, cred: &PeerCred) -> Result<PeerProcess, 
             continue;
         }
         let held = process
-            .fact(|proc_pid| held_sockets::holds_any(proc_pid, &ends))
+            .fact(|proc_pid| {
+                Ok(match held_sockets::holds_any(proc_pid, &ends)? {
+                    true => Held::Yes,
+                    // Its descriptors are released as its exit begins.
+                    false if procfs::process_exiting(proc_pid) => Held::Exiting,
+                    false => Held::No,
+                })
+            })
             .map_err(|err| match err {
                 Error::Os(libc::EACCES) => Error::Unproven(Unproven::NoAccess),
                 err => err,
             })?;
         return match held {
-            true => Ok(process),
-            false => Err(Error::Unproven(Unproven::NotHeld)),
+            Held::Yes => Ok(process),
+            Held::Exiting => Err(Error::PeerExited),
+            Held::No => Err(Error::Unproven(Unproven::NotHeld)),
         };
     }
     // No other end with an inode and no listener queueing us: the other end
     // was closed by everyone who held it.
     Err(Error::Unproven(Unproven::NotHeld))
+}
+
+enum Held {
+    Yes,
+    Exiting,
+    No,
 }
 
 fn pin(pid: libc::pid_t) -> Result<OwnedFd, Error> {

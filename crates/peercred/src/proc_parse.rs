@@ -41,6 +41,14 @@ pub(crate) fn has_exited(state: u8) -> bool {
     matches!(state, b'Z' | b'X')
 }
 
+/// Whether the kernel flags of a task (/proc/PID/stat field 9) say it is
+/// exiting (`PF_EXITING`): set as exit begins, before its memory and
+/// descriptors are released and long before it is a zombie.
+pub(crate) fn flags_exiting(flags: u64) -> bool {
+    const PF_EXITING: u64 = 0x4;
+    flags & PF_EXITING != 0
+}
+
 /// Field `index` (1-based, as in proc(5)) of /proc/PID/stat. The command name
 /// (field 2) may hold spaces and parentheses, so counting restarts after its
 /// last ')'.
@@ -139,6 +147,7 @@ mod tests {
         assert_eq!(status_state(b"State:\tZ (zombie)\n"), Some(b'Z'));
         assert_eq!(status_state(b"Name:\tx\n"), None);
         assert!(has_exited(b'Z') && has_exited(b'X'));
+        assert!(flags_exiting(0x40000c) && !flags_exiting(0x400000) && !flags_exiting(0));
         assert!(!has_exited(b'S') && !has_exited(b'R') && !has_exited(b'D') && !has_exited(b't'));
     }
 
@@ -169,7 +178,12 @@ mod tests {
             (b"", None),
         ];
         for (link, want) in cases {
-            assert_eq!(socket_inode(link), *want, "{}", String::from_utf8_lossy(link));
+            assert_eq!(
+                socket_inode(link),
+                *want,
+                "{}",
+                String::from_utf8_lossy(link)
+            );
         }
     }
 

@@ -74,10 +74,7 @@ impl PeerProcess {
     /// without `SO_PEERPIDFD` may answer: with [`Fallback::Refuse`] a kernel
     /// before 6.5 gives [`Error::Unsupported`], for a daemon that insists on
     /// the pidfd the kernel made at connect.
-    pub fn from_socket_with(
-        socket: &impl AsFd,
-        fallback: Fallback,
-    ) -> Result<PeerProcess, Error> {
+    pub fn from_socket_with(socket: &impl AsFd, fallback: Fallback) -> Result<PeerProcess, Error> {
         fault::maybe_panic();
         peer_pidfd::take(socket.as_fd(), fallback)
     }
@@ -173,10 +170,11 @@ impl PeerProcess {
             procfs::in_live_task(
                 pid,
                 |dir| procfs::read(&dir.join("cmdline")),
-                // A zombie leader has no memory, so no arguments.
+                // An exiting task (a zombie leader too) has no memory, so no
+                // arguments; a live one may have none (execve with no argv).
                 |dir, answer| {
                     procfs::is_gone(answer)
-                        || matches!(answer, Ok(raw) if raw.is_empty() && procfs::task_exited(dir))
+                        || matches!(answer, Ok(raw) if raw.is_empty() && procfs::task_exiting(dir))
                 },
             )
         })?;

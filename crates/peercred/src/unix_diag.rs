@@ -35,9 +35,7 @@ pub(crate) fn identify(fd: BorrowedFd<'_>) -> Result<Socket, Error> {
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: fd is a borrowed descriptor; st is valid for writing.
     if unsafe { libc::fstat(fd.as_raw_fd(), &mut st) } != 0 {
-        return Err(Error::from_socket_errno(
-            Error::last_os_error().errno(),
-        ));
+        return Err(Error::from_socket_errno(Error::last_os_error().errno()));
     }
     // sock_diag takes a 32-bit inode; sockfs numbers fit it.
     let ino = u32::try_from(st.st_ino).map_err(|_| Error::Os(libc::EOVERFLOW))?;

@@ -160,13 +160,13 @@ mod tests {
     fn malformed_replies() {
         let good = socket(42, 1, &[]);
         let cases: Vec<Vec<u8>> = vec![
-            good[..good.len() - 1].to_vec(),                // shorter than it says
-            good[..10].to_vec(),                            // a header cut short
-            message(SOCK_DIAG_BY_FAMILY, &[0; 8]),          // a unix_diag_msg cut short
-            message(NLMSG_ERROR, &[]),                      // an error without its code
-            message(NLMSG_ERROR, &i32::MIN.to_ne_bytes()),  // no errno
-            message(NLMSG_ERROR, &5i32.to_ne_bytes()),      // a positive "error"
-            message(99, &[]),                               // an unknown message
+            good[..good.len() - 1].to_vec(),               // shorter than it says
+            good[..10].to_vec(),                           // a header cut short
+            message(SOCK_DIAG_BY_FAMILY, &[0; 8]),         // a unix_diag_msg cut short
+            message(NLMSG_ERROR, &[]),                     // an error without its code
+            message(NLMSG_ERROR, &i32::MIN.to_ne_bytes()), // no errno
+            message(NLMSG_ERROR, &5i32.to_ne_bytes()),     // a positive "error"
+            message(99, &[]),                              // an unknown message
             {
                 let mut zero = good.clone();
                 zero[..4].copy_from_slice(&0u32.to_ne_bytes()); // would never end

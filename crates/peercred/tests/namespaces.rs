@@ -65,7 +65,10 @@ fn reader_in_child_pid_namespace() -> i32 {
         assert_eq!((cred.pid(), cred.uid()), (None, 0));
         if common::as_old_kernel() {
             // Without SO_PEERPIDFD, no pid here means nothing to pin.
-            assert_eq!(PeerProcess::from_socket(&a).err(), Some(Error::PidNotVisible));
+            assert_eq!(
+                PeerProcess::from_socket(&a).err(),
+                Some(Error::PidNotVisible)
+            );
             return 0;
         }
         let peer = PeerProcess::from_socket(&a).unwrap();
@@ -180,7 +183,10 @@ fn reader_whose_proc_is_a_child_namespaces() -> i32 {
     }
     if common::as_old_kernel() {
         // The fallback's proof reads /proc too: it cannot be made here.
-        assert_eq!(PeerProcess::from_socket(&conn).err(), Some(Error::ForeignProc));
+        assert_eq!(
+            PeerProcess::from_socket(&conn).err(),
+            Some(Error::ForeignProc)
+        );
         drop(ready);
         // SAFETY: waits for our own child.
         unsafe { libc::waitpid(init, std::ptr::null_mut(), 0) };

@@ -24,7 +24,9 @@ fn every_row_of_the_process_table() {
         false => SKIP,
     });
     if code == SKIP {
-        eprintln!("not root: the table runs in this PID namespace, without pid-reused and other-uid");
+        eprintln!(
+            "not root: the table runs in this PID namespace, without pid-reused and other-uid"
+        );
         assert_eq!(in_child(run_table), 0);
     } else {
         assert_eq!(code, 0, "the table failed (its output says where)");
@@ -118,7 +120,10 @@ fn describe(conn: &impl AsFd) -> Value {
             "{refused:?}"
         );
     } else {
-        assert_eq!(refused.map(|p| p.source()), got.as_ref().map(|p| p.source()).map_err(|e| *e));
+        assert_eq!(
+            refused.map(|p| p.source()),
+            got.as_ref().map(|p| p.source()).map_err(|e| *e)
+        );
     }
     match got {
         Ok(process) => json!({
