@@ -11,7 +11,8 @@ C_SO        := libpeercred.so.$(VERSION)
 C_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 C_TEST_SRC  := $(wildcard $(ROOT)/tests/c/*.c)
 C_TEST_SRC  := $(filter-out %/pkgconfig_check.c,$(C_TEST_SRC))
-C_TEST_CC   := $(C_FLAGS) -I$(ROOT)/include -I$(BUILD)/c $(C_TEST_SRC) -pthread
+C_TEST_CC   := $(C_FLAGS) -I$(ROOT)/include -I$(BUILD)/c -DPROCESS_PEERS='"$(ROOT)/tests/process_peers.py"' \
+               $(C_TEST_SRC) -pthread
 C_RPATH     := -L$(C_LIB) -Wl,-rpath,$(C_LIB) -lpeercred
 VALGRIND    := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
 
