@@ -5,8 +5,9 @@ suites of every language (standard library only).
 usage: process_peers.py PEER PATH
 
 For the rows where the reader listens, the client connects to the listener
-at PATH (the reader accepts); for "listener" and "listener-accepted" this
-helper's child listens at PATH (the reader connects once told). When the
+at PATH (the reader accepts); for the "listener*" rows this helper's child
+listens at PATH (the reader connects once told, and in "listener-accepted"
+reads one byte, in "listener-accepted-and-closed" the end, before it asks). When the
 row's state holds, one JSON line goes to stdout:
   {"pid": P}          the pid the reader's peer should have (in its namespace)
   {"pid": P, "connect": true}   connect to PATH now (the listener rows)
@@ -120,7 +121,7 @@ def run(peer, path, made):
         else:
             made.append(pid)
         return say(pid=pid)
-    if peer in ("listener", "listener-accepted"):
+    if peer.startswith("listener"):
         r, w = os.pipe()
 
         def listen():
@@ -132,6 +133,8 @@ def run(peer, path, made):
                 conn, _ = listener.accept()
                 conn.send(b"a")  # the reader reads after this byte
                 return listener, conn
+            if peer == "listener-accepted-and-closed":
+                listener.accept()[0].close()  # the reader reads the end
             return listener
 
         made.append(pid := child(listen))

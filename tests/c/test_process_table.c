@@ -151,6 +151,7 @@ static void row(const struct process_case *c, int col) {
             char byte;
             conn = connect_path(l.path, SOCK_STREAM);
             if (strcmp(c->peer, "listener-accepted") == 0 && read(conn, &byte, 1) != 1) conn = -1;
+            if (strcmp(c->peer, "listener-accepted-and-closed") == 0 && read(conn, &byte, 1) != 0) conn = -1;
         }
         struct answer a = strcmp(c->peer, "other-uid") == 0 ? describe_as_nobody(conn) : describe(conn);
         const struct process_answer *want = &c->want[col];

@@ -15,8 +15,12 @@ use crate::unix_diag_parse::{self, Reply, SOCK_DIAG_BY_FAMILY};
 use crate::{sockopt, Error, Unproven};
 
 const NETLINK_SOCK_DIAG: libc::c_int = 4;
+const UDIAG_SHOW_NAME: u32 = 0x1;
+const UDIAG_SHOW_VFS: u32 = 0x2;
 const UDIAG_SHOW_PEER: u32 = 0x4;
 const UDIAG_SHOW_ICONS: u32 = 0x8;
+const UNIX_DIAG_NAME: u16 = 0;
+const UNIX_DIAG_VFS: u16 = 1;
 const UNIX_DIAG_PEER: u16 = 2;
 const UNIX_DIAG_ICONS: u16 = 3;
 /// `TCP_LISTEN`, the state af_unix gives a listening socket.
@@ -83,6 +87,40 @@ pub(crate) fn listeners_queueing(client: u32) -> Result<Vec<u32>, Error> {
         if queued.contains(&client) {
             listeners.push(ino);
         }
+        Ok(())
+    })?;
+    Ok(listeners)
+}
+
+/// The listeners bound to `name` (a `sun_path` as `getpeername` gives it:
+/// an abstract name with its leading NUL, or a path with its NUL), each with
+/// the device and inode of its socket file (`None` for an abstract name), as
+/// `stat` numbers them.
+pub(crate) fn listeners_named(name: &[u8]) -> Result<Vec<(u32, Option<(u64, u64)>)>, Error> {
+    let request = request(
+        1 << TCP_LISTEN,
+        0,
+        NO_COOKIE,
+        UDIAG_SHOW_NAME | UDIAG_SHOW_VFS,
+        true,
+    );
+    let mut listeners = Vec::new();
+    query(&request, |ino, _, attrs| {
+        if unix_diag_parse::attr(attrs, UNIX_DIAG_NAME) != Some(name) {
+            return Ok(());
+        }
+        let file = match unix_diag_parse::attr(attrs, UNIX_DIAG_VFS) {
+            Some(vfs) => match unix_diag_parse::u32s(vfs).as_deref() {
+                // struct unix_diag_vfs: the inode, then the kernel's dev_t
+                // (major << 20 | minor), which stat encodes differently.
+                Some(&[file_ino, dev]) => {
+                    Some((libc::makedev(dev >> 20, dev & 0xfffff), u64::from(file_ino)))
+                }
+                _ => return Err(Error::Os(libc::EPROTO)),
+            },
+            None => None,
+        };
+        listeners.push((ino, file));
         Ok(())
     })?;
     Ok(listeners)

@@ -96,8 +96,10 @@ fn answer_for(peer: &str) -> Option<(Value, Value)> {
     }
     if connects {
         let mut client = UnixStream::connect(&path).unwrap();
-        if peer == "listener-accepted" {
-            client.read_exact(&mut [0]).unwrap();
+        match peer {
+            "listener-accepted" => client.read_exact(&mut [0]).unwrap(),
+            "listener-accepted-and-closed" => assert_eq!(client.read(&mut [0]).unwrap(), 0),
+            _ => {}
         }
         conn = Some(client);
     }
