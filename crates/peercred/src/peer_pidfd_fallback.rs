@@ -64,22 +64,20 @@ pub(crate) fn prove(fd: BorrowedFd<'_>, cred: &PeerCred) -> Result<PeerProcess, 
 
 /// The inodes of what the peer must hold: the other end of our connection,
 /// or, while it waits to be accepted (its other end has no inode yet), the
-/// listener whose queue holds it; for a connecting socket whose connection a
-/// server accepted and closed already, the listener of the name it reached.
-/// Empty when none of these exists any more.
+/// listener whose queue holds it; and for a connecting socket, whose server
+/// may accept and close the connection at any moment, also the listener of
+/// the name it reached. Empty when none of these exists any more.
 fn other_end(fd: BorrowedFd<'_>, ours: unix_diag::Socket) -> Result<Vec<u32>, Error> {
-    if let Some(peer) = unix_diag::peer_of(ours)? {
-        return Ok(vec![peer]);
+    let mut ends = match unix_diag::peer_of(ours)? {
+        Some(peer) => vec![peer],
+        None => unix_diag::listeners_queueing(ours.ino)?,
+    };
+    ends.extend(listener_of_the_name_reached(fd)?);
+    if ends.is_empty() {
+        // Accepted between the two questions: it has an inode now.
+        ends.extend(unix_diag::peer_of(ours)?);
     }
-    let listeners = unix_diag::listeners_queueing(ours.ino)?;
-    if !listeners.is_empty() {
-        return Ok(listeners);
-    }
-    // Accepted between the two questions: it has an inode now.
-    if let Some(peer) = unix_diag::peer_of(ours)? {
-        return Ok(vec![peer]);
-    }
-    listener_of_the_name_reached(fd)
+    Ok(ends)
 }
 
 /// The listeners bound now to the name that our connection reached, for a

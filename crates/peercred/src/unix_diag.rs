@@ -92,11 +92,14 @@ pub(crate) fn listeners_queueing(client: u32) -> Result<Vec<u32>, Error> {
     Ok(listeners)
 }
 
+/// A socket file's device and inode, as `stat` numbers them.
+pub(crate) type File = (u64, u64);
+
 /// The listeners bound to `name` (a `sun_path` as `getpeername` gives it:
 /// an abstract name with its leading NUL, or a path with its NUL), each with
 /// the device and inode of its socket file (`None` for an abstract name), as
 /// `stat` numbers them.
-pub(crate) fn listeners_named(name: &[u8]) -> Result<Vec<(u32, Option<(u64, u64)>)>, Error> {
+pub(crate) fn listeners_named(name: &[u8]) -> Result<Vec<(u32, Option<File>)>, Error> {
     let request = request(
         1 << TCP_LISTEN,
         0,
