@@ -37,6 +37,7 @@ fn every_row_of_the_process_table() {
 fn column() -> &'static str {
     match std::env::var("PEERCRED_AS_OLD_KERNEL").as_deref() {
         Ok("no-pidfd-open") => "no pidfd_open",
+        Ok("no-unix-diag") => "no unix_diag",
         Ok(_) => "sock_diag",
         Err(_) => "SO_PEERPIDFD",
     }
