@@ -51,21 +51,30 @@ mods=(drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci
 for m in "${mods[@]}" net/unix/unix_diag; do cp "$kdir/x/lib/modules/$KVER/kernel/$m.ko" "$ir/mods/"; done
 printf '%q ' "$@" > "$ir/cmd"
 printf '%s\n' "$without_unix_diag" > "$ir/first"
+# The command runs after switch_root, not in a chroot: the kernel refuses a user namespace to a chrooted
+# process (unshare --user fails with EPERM), and the suites need one.
 cat > "$ir/init" <<EOF
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+ifconfig lo 127.0.0.1 up   # the suites use TCP on loopback
 for m in $(for m in "${mods[@]}"; do printf '%s ' "${m##*/}"; done); do insmod /mods/\$m.ko || echo "insmod \$m failed"; done
 mount -t 9p -o trans=virtio,version=9p2000.L,ro host /mnt || { echo "9p mount failed"; poweroff -f; }
-mkdir /hosttmp; mount --bind /mnt/tmp /hosttmp; mount -t tmpfs tmp /mnt/tmp; mkdir /mnt/tmp/host; mount --bind /hosttmp /mnt/tmp/host; mount -t proc proc /mnt/proc; mount -t sysfs sys /mnt/sys; mount -t devtmpfs dev /mnt/dev
+mkdir /hosttmp; mount --bind /mnt/tmp /hosttmp; mount -t tmpfs tmp /mnt/tmp; mkdir /mnt/tmp/host; mount --bind /hosttmp /mnt/tmp/host
+mount -t proc proc /mnt/proc; mount -t sysfs sys /mnt/sys; mount -t devtmpfs dev /mnt/dev
 mount -t tmpfs run /mnt/run 2>/dev/null
 mount -t cgroup2 none /mnt/sys/fs/cgroup 2>/dev/null
-cp /cmd /mnt/tmp/.old-kernel-vm-cmd; cp /first /mnt/tmp/.old-kernel-vm-first
+mkdir /mnt/tmp/.vm; cp /bin/busybox /cmd /first /stage2 /mods/unix_diag.ko /mnt/tmp/.vm/
+exec switch_root /mnt /tmp/.vm/busybox sh /tmp/.vm/stage2
+EOF
+cat > "$ir/stage2" <<'EOF'
+vm=/tmp/.vm
 echo; echo "old-kernel-vm: begin"
-chroot /mnt /bin/sh -c 'cd /tmp; . /tmp/.old-kernel-vm-first' || { echo; echo "old-kernel-vm: exit 99"; poweroff -f; }
-insmod /mods/unix_diag.ko || echo "insmod unix_diag failed"
-chroot /mnt /bin/sh -c 'cd /tmp; . /tmp/.old-kernel-vm-cmd; rc=\$?; echo; echo "old-kernel-vm: exit \$rc"'
-poweroff -f
+(cd /tmp; . $vm/first) || { echo; echo "old-kernel-vm: exit 99"; $vm/busybox poweroff -f; }
+$vm/busybox insmod $vm/unix_diag.ko || echo "insmod unix_diag failed"
+(cd /tmp; . $vm/cmd); rc=$?
+echo; echo "old-kernel-vm: exit $rc"
+$vm/busybox poweroff -f
 EOF
 chmod +x "$ir/init"
 (cd "$ir" && find . | cpio -o -H newc 2>/dev/null | gzip > "$work/initrd.gz")

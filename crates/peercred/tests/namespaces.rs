@@ -240,7 +240,21 @@ fn client_in_a_user_namespace() {
         eprintln!("skipped the user-namespace client: setpriv, unshare or python3 is missing");
         return;
     };
-    let (conn, _) = listener.accept().unwrap();
+    // A client that cannot make its namespace exits without connecting.
+    listener.set_nonblocking(true).unwrap();
+    let conn = loop {
+        match listener.accept() {
+            Ok((conn, _)) => break conn,
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(err) => panic!("accept: {err}"),
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            eprintln!("skipped the user-namespace client: unshare --user failed here ({status})");
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    conn.set_nonblocking(false).unwrap();
     let mut says = String::new();
     std::io::BufRead::read_line(
         &mut std::io::BufReader::new(child.stdout.take().unwrap()),
