@@ -11,7 +11,7 @@ $(AS_OLD_KERNEL): $(ROOT)/tests/old-kernel/as-old-kernel.c
 	@mkdir -p $(@D)
 	$(CC) $(C_FLAGS) $< -o $@
 
-# The real thing, about a minute: the core's process tests (built here with
+# The real thing, 3 to 4 minutes (not in make test): the core's process tests (built here with
 # cargo, run there) and the whole C suite, on Debian 12's own Linux 6.1 under
 # qemu (tests/old-kernel/vm.sh; its first run installs qemu and fetches the
 # kernel package). The core's process table also runs before unix_diag loads.
