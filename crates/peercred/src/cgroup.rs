@@ -42,6 +42,7 @@ impl Cgroup {
     /// `EINVAL` unless it starts with `/`; [`Error::CgroupNotVisible`] for a
     /// path that leaves the namespace (`/..`), which names nothing here.
     pub fn parse(path: impl AsRef<Path>) -> Result<Cgroup, Error> {
+        fault::maybe_panic();
         let path = path.as_ref().as_os_str().as_bytes();
         if cgroup_parse::escapes(path) {
             return Err(Error::CgroupNotVisible);

@@ -27,7 +27,7 @@ pub struct ProcessCredentials {
     cap_bounding: u64,
     no_new_privs: bool,
     login_uid: Option<libc::uid_t>,
-    connect: Option<(libc::uid_t, libc::gid_t)>,
+    connect: Option<PeerCred>,
 }
 
 impl ProcessCredentials {
@@ -93,7 +93,7 @@ impl ProcessCredentials {
     /// kernel recorded at connect: the process changed ids, or executed a
     /// setuid or setgid program, after connecting. Decide on `cred`.
     pub fn differs_from(&self, cred: &PeerCred) -> bool {
-        self.differs_from_ids(cred.uid(), cred.gid())
+        (self.effective_uid(), self.effective_gid()) != (cred.uid(), cred.gid())
     }
 
     /// [`ProcessCredentials::differs_from`] the connection this
@@ -101,14 +101,7 @@ impl ProcessCredentials {
     /// for one taken from a pidfd or [`PeerProcess::own`], which knows no
     /// connection.
     pub fn differs_from_connect(&self) -> Option<bool> {
-        self.connect
-            .map(|(uid, gid)| self.differs_from_ids(uid, gid))
-    }
-
-    /// [`ProcessCredentials::differs_from`] for ids given as numbers (the C
-    /// ABI and the bindings hold the connect-time ids as plain numbers).
-    pub fn differs_from_ids(&self, uid: libc::uid_t, gid: libc::gid_t) -> bool {
-        (self.effective_uid(), self.effective_gid()) != (uid, gid)
+        self.connect.as_ref().map(|cred| self.differs_from(cred))
     }
 }
 
@@ -146,7 +139,7 @@ impl PeerProcess {
                 _ => return Err(Error::Os(libc::EPROTO)),
             },
             login_uid: login,
-            connect: self.connect().map(|cred| (cred.uid(), cred.gid())),
+            connect: self.connect().copied(),
         })
     }
 }

@@ -4,14 +4,14 @@
 //! when the process is reaped by its parent, readable by anyone who holds a
 //! pidfd of it within their PID namespace's view).
 
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use crate::liveness::{liveness, Liveness};
 use crate::pidfd_info::{self, PIDFD_INFO_EXIT};
-use crate::{fault, Error, PeerProcess};
+use crate::{fault, procfs, Error, PeerProcess};
 
 impl PeerProcess {
     /// Blocks until the whole process has exited (a main thread that exits
@@ -63,23 +63,30 @@ impl PeerProcess {
     /// `pthread_exit()` before another thread called `exit(n)` reports the
     /// main thread's own status, not n.
     pub fn exit_status(&self) -> Result<Option<ExitStatus>, Error> {
-        fault::maybe_panic();
-        let unsupported =
-            Error::Unsupported("exit status through a pidfd needs Linux 6.15 or later");
-        match pidfd_info::get(self.as_fd(), PIDFD_INFO_EXIT) {
-            Ok(Some(info)) if info.mask & PIDFD_INFO_EXIT != 0 => {
-                Ok(Some(ExitStatus::from_raw(info.exit_code)))
-            }
-            // Not reaped yet; a reaped process without the exit bit is a
-            // kernel that lacks it (6.13, 6.14 refuse it with ESRCH below).
-            Ok(Some(_)) => Ok(None),
-            Ok(None) => Err(unsupported),
-            Err(Error::Os(libc::EREMOTE)) => Err(Error::PidNotVisible),
-            Err(Error::Os(libc::ESRCH)) => match self.pid() {
-                None => Err(Error::PidNotVisible),
-                Some(_) => Err(unsupported),
-            },
-            Err(err) => Err(err),
+        status(self.as_fd())
+    }
+}
+
+/// [`PeerProcess::exit_status`] of any pidfd, also of a reaped process
+/// (which [`PeerProcess::from_pidfd`] refuses to hold).
+pub(crate) fn status(pidfd: BorrowedFd<'_>) -> Result<Option<ExitStatus>, Error> {
+    fault::maybe_panic();
+    let unsupported = Error::Unsupported("exit status through a pidfd needs Linux 6.15 or later");
+    match pidfd_info::get(pidfd, PIDFD_INFO_EXIT) {
+        Ok(Some(info)) if info.mask & PIDFD_INFO_EXIT != 0 => {
+            Ok(Some(ExitStatus::from_raw(info.exit_code)))
         }
+        // Not reaped yet.
+        Ok(Some(_)) => Ok(None),
+        // No PIDFD_GET_INFO, or no pidfd at all (its fdinfo has no Pid line: EINVAL).
+        Ok(None) => procfs::fdinfo_pid(pidfd).and(Err(unsupported)),
+        Err(Error::Os(libc::EREMOTE)) => Err(Error::PidNotVisible),
+        // 6.13 and 6.14 refuse a reaped process (they lack PIDFD_INFO_EXIT),
+        // and older kernels than 6.18 one outside the caller's namespace.
+        Err(Error::Os(libc::ESRCH)) => match liveness(pidfd)? {
+            Liveness::Reaped => Err(unsupported),
+            Liveness::Alive | Liveness::Exited => Err(Error::PidNotVisible),
+        },
+        Err(err) => Err(err),
     }
 }
