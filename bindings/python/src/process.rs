@@ -124,7 +124,8 @@ impl PeerProcess {
 
     /// Its ids, capabilities, no_new_privs and login uid now.
     fn credentials(&self) -> PyResult<ProcessCredentials> {
-        self.fact(peercred::PeerProcess::credentials).map(ProcessCredentials)
+        self.fact(peercred::PeerProcess::credentials)
+            .map(ProcessCredentials)
     }
 
     /// Its cgroup v2 now, relative to our cgroup namespace.
@@ -159,7 +160,11 @@ impl PeerProcess {
         let timeout = match timeout {
             None => None,
             Some(t) if t.is_finite() && t >= 0.0 => Some(std::time::Duration::from_secs_f64(t)),
-            Some(_) => return Err(PyValueError::new_err("timeout must be a non-negative number")),
+            Some(_) => {
+                return Err(PyValueError::new_err(
+                    "timeout must be a non-negative number",
+                ))
+            }
         };
         let process = self.open()?;
         py.detach(|| process.wait_exit(timeout)).map_err(to_py)
