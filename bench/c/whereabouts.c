@@ -19,17 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
+
 #define ROUNDS 7
 #define PIDFD_THREAD O_EXCL
 #define NS_GET_ID _IOR(0xb7, 13, uint64_t)
 
 static volatile unsigned long sink;
-
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* PIDFD_GET_{CGROUP,IPC,MNT,NET,PID,TIME,USER,UTS}_NAMESPACE. */
 static const unsigned long KINDS[PEERCRED_NS_COUNT] = {
@@ -136,28 +132,9 @@ static double cgroup_through_libpeercred(int pidfd, long n) {
     return (now_ns() - start) / n;
 }
 
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* A pidfd of a forked client connected to us, which waits to be killed. */
 static int client_pidfd(pid_t *client) {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    snprintf(addr.sun_path, sizeof addr.sun_path, "/tmp/peercred-bench-where-%d.sock", (int)getpid());
-    int listener = socket(AF_UNIX, SOCK_STREAM, 0);
-    unlink(addr.sun_path);
-    if (bind(listener, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(listener, 1) < 0) abort();
-    *client = fork();
-    if (*client == 0) {
-        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) _exit(1);
-        pause();
-        _exit(0);
-    }
-    int conn = accept(listener, NULL, NULL);
-    close(listener);
-    unlink(addr.sun_path);
+    int conn = accepted(client);
     int pidfd = peercred_pidfd(conn);
     close(conn);
     return pidfd;

@@ -541,21 +541,7 @@ fn peer_whose_main_thread_exited() {
     let (listener, path) = listen(&dir);
     let addr = common::sockaddr(&path);
     let (mut here, there) = UnixStream::pair().unwrap();
-    // SAFETY: the child makes system calls and starts one thread, then ends its main thread.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        if !common::connect_raw(&addr) {
-            unsafe { libc::_exit(4) };
-        }
-        unsafe {
-            let mut thread = std::mem::zeroed();
-            let hold = there.as_raw_fd() as usize as *mut libc::c_void;
-            if libc::pthread_create(&mut thread, std::ptr::null(), move_then_wait, hold) != 0 {
-                libc::_exit(5);
-            }
-            libc::syscall(libc::SYS_exit, 0);
-        }
-    }
+    let pid = common::leaderless_peer(&addr, move_then_wait, there.as_raw_fd());
     drop(there);
     let (conn, _) = listener.accept().unwrap();
     assert_eq!(
@@ -782,19 +768,7 @@ fn cgroups() {
     // zombie main thread where it was, and PIDFD_GET_INFO would say so.
     let (mut here, there) = UnixStream::pair().unwrap();
     let addr = common::sockaddr(&path);
-    // SAFETY: the child connects, starts one thread, then ends its main thread.
-    let leaderless = unsafe { libc::fork() };
-    if leaderless == 0 {
-        unsafe {
-            if !common::connect_raw(&addr) {
-                libc::_exit(4);
-            }
-            let mut thread = std::mem::zeroed();
-            let hold = there.as_raw_fd() as usize as *mut libc::c_void;
-            libc::pthread_create(&mut thread, std::ptr::null(), wait_on, hold);
-            libc::syscall(libc::SYS_exit, 0);
-        }
-    }
+    let leaderless = common::leaderless_peer(&addr, wait_on, there.as_raw_fd());
     drop(there);
     conns.push(listener.accept().unwrap().0);
     wait_until("the main thread has exited", || {
@@ -852,26 +826,19 @@ fn xattr(dir: &Path, name: &str, value: &str) {
 fn as_daemon_rooted_at(root: &Path, mount: &Path, check: impl FnOnce()) -> i32 {
     fs::write(root.join("cgroup.procs"), std::process::id().to_string()).unwrap();
     let target = std::ffi::CString::new(mount.as_os_str().as_encoded_bytes()).unwrap();
-    // SAFETY: namespaces and mounts of this forked, single-threaded process.
-    let ready = unsafe {
-        libc::unshare(libc::CLONE_NEWCGROUP | libc::CLONE_NEWNS) == 0
-            && libc::mount(
-                std::ptr::null(),
-                c"/".as_ptr(),
-                std::ptr::null(),
-                libc::MS_REC | libc::MS_PRIVATE,
-                std::ptr::null(),
-            ) == 0
-            // The kernel refuses the same superblock on top of itself: replace it.
-            && libc::umount2(target.as_ptr(), libc::MNT_DETACH) == 0
-            && libc::mount(
-                c"cgroup2".as_ptr(),
-                target.as_ptr(),
-                c"cgroup2".as_ptr(),
-                0,
-                std::ptr::null(),
-            ) == 0
-    };
+    // The kernel refuses the same superblock on top of itself: replace it.
+    // SAFETY: mounts of this forked, single-threaded process's own namespace.
+    let ready = common::unshare_with_private_mounts(libc::CLONE_NEWCGROUP)
+        && unsafe {
+            libc::umount2(target.as_ptr(), libc::MNT_DETACH) == 0
+                && libc::mount(
+                    c"cgroup2".as_ptr(),
+                    target.as_ptr(),
+                    c"cgroup2".as_ptr(),
+                    0,
+                    std::ptr::null(),
+                ) == 0
+        };
     if !ready {
         return SKIP;
     }
