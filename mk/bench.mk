@@ -17,6 +17,7 @@ bench: bench-c $(AS_OLD_KERNEL) python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_M
 	@echo "== C, PeerProcess through the sock_diag fallback (as on Linux 5.3 to 6.4)"
 	$(AS_OLD_KERNEL) $(BUILD)/c/bench --fallback | tee -a $(BENCH_RESULTS)
 	@echo "== C, per-message credentials"; $(BUILD)/c/bench-messages | tee -a $(BENCH_RESULTS)
+	@echo "== C, where the caller lives"; $(BUILD)/c/bench-where | tee -a $(BENCH_RESULTS)
 	@echo "== Rust";   $(ROOT)/target/release/bench-read | tee -a $(BENCH_RESULTS)
 	@echo "== Python"; cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/bench.py | tee -a $(BENCH_RESULTS)
 	@echo "== Python, per-message credentials"; cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/messages.py | tee -a $(BENCH_RESULTS)

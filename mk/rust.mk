@@ -14,6 +14,9 @@ test-rust: $(AS_OLD_KERNEL)
 	$(AS_OLD_KERNEL) $(CARGO) test -q -p peercred --test process_table \
 	  --test right_process --test namespaces --test identity --test extras --test peers --test threads
 	$(AS_OLD_KERNEL) --no-pidfd-open $(CARGO) test -q -p peercred --test process_table --test extras
+	@echo "== where the caller lives again as on Linux 6.1 (no PIDFD_GET_INFO, namespace ioctls, namespace ids, pidfs)"
+	PEERCRED_FAULT=no-pidfd-info,no-pidfd-ns,no-ns-id,no-pidfs $(CARGO) test -q -p peercred \
+	  --features fault-injection --test whereabouts
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p peercred -p peercred-ffi
 
 rust-examples:

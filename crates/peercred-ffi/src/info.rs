@@ -50,14 +50,19 @@ fn own_text(errno: c_int) -> Option<&'static CStr> {
               the caller, not the other end)"
         }
         libc::ENOPROTOOPT => {
-            c"not available: the kernel lacks this socket option (and what its fallback needs: \
-              pidfd_open, unix_diag, a socket of the caller's network namespace), or no \
+            c"not available: the kernel lacks this socket option or feature (pidfs ids need Linux \
+              6.9, exit status through a pidfd 6.15; without SO_PEERPIDFD, its fallback needs \
+              pidfd_open, unix_diag and a socket of the caller's network namespace), or no \
               labelling LSM is loaded"
         }
         libc::ESRCH => {
             c"peer exited: the process that connected is gone, so nothing more can be said about \
               it (without SO_PEERPIDFD also: the process with its pid holds no end of the \
               connection, so it is not proven to be the peer)"
+        }
+        libc::EREMOTE => {
+            c"outside this namespace: the peer is outside the caller's PID namespace (its pid is \
+              not visible here), or its cgroup is outside the caller's cgroup namespace"
         }
         libc::ERANGE => c"buffer too small: the size needed was stored in the length argument",
         libc::EINVAL => c"invalid argument: a NULL pointer, or a descriptor that is not a pidfd",
@@ -66,15 +71,17 @@ fn own_text(errno: c_int) -> Option<&'static CStr> {
               the documented form, so nothing was returned"
         }
         libc::EACCES => {
-            c"permission denied: this process may not read that fact of the peer (for example \
-              /proc/PID/exe of a process outside the caller's user namespace, or, without \
-              SO_PEERPIDFD, the /proc/PID/fd that proves who the peer is: CAP_SYS_PTRACE)"
+            c"permission denied: this process may not read that fact of the peer (its executable, \
+              its namespaces and, without SO_PEERPIDFD, the /proc/PID/fd that proves who the peer \
+              is need ptrace read access: the same uid and a dumpable process, or CAP_SYS_PTRACE \
+              over its user namespace)"
         }
         libc::EPERM => {
             c"operation not permitted: a security policy (LSM, seccomp) refused the call"
         }
         libc::ENOENT => {
-            c"no such file: /proc is not mounted here, or the file that was asked about is gone"
+            c"no such file: /proc is not mounted here, the file that was asked about is gone, or \
+              no cgroup v2 hierarchy is mounted for the caller's cgroup namespace"
         }
         libc::EILSEQ => c"the peer's security label is not valid UTF-8",
         libc::EMFILE | libc::ENFILE => c"too many open files: no descriptor is left for the pidfd",
@@ -92,7 +99,6 @@ fn core_text(err: c_int) -> Option<&'static CStr> {
             Error::BadDescriptor,
             Error::NotASocket,
             Error::NotUnixSocket,
-            Error::PidNotVisible,
             Error::ForeignProc,
             Error::NoCredentials,
         ]

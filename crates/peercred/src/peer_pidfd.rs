@@ -6,13 +6,17 @@ use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use crate::cred::read_fd;
 use crate::liveness::{liveness, Liveness};
-use crate::{peer_pidfd_fallback, sockopt, Error, Fallback, PeerProcess, Source};
+use crate::{peer_pidfd_fallback, sockopt, Error, Fallback, PeerCred, PeerProcess, Source};
 
 /// The peer process, with the pid that `read()` gives for the socket (the
 /// kernel keeps one peer for both options), numbered in the caller's PID
-/// namespace.
+/// namespace, and what the kernel recorded at connect.
 pub(crate) fn take(fd: BorrowedFd<'_>, fallback: Fallback) -> Result<PeerProcess, Error> {
     let cred = read_fd(fd)?;
+    Ok(named(fd, &cred, fallback)?.connected_as(cred))
+}
+
+fn named(fd: BorrowedFd<'_>, cred: &PeerCred, fallback: Fallback) -> Result<PeerProcess, Error> {
     // optlen must be exactly sizeof(int): with a shorter buffer the kernel would
     // install a descriptor whose number it never reports, leaking it.
     let pidfd = match sockopt::get_int(fd, libc::SO_PEERPIDFD) {
@@ -20,7 +24,7 @@ pub(crate) fn take(fd: BorrowedFd<'_>, fallback: Fallback) -> Result<PeerProcess
         Ok(raw) => unsafe { OwnedFd::from_raw_fd(raw) },
         Err(Error::Os(libc::ENOPROTOOPT)) => {
             return match fallback {
-                Fallback::Allow => peer_pidfd_fallback::prove(fd, &cred),
+                Fallback::Allow => peer_pidfd_fallback::prove(fd, cred),
                 Fallback::Refuse => Err(Error::Unsupported(
                     "SO_PEERPIDFD needs Linux 6.5 or later (its fallback was refused)",
                 )),

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use crate::pidfd_open::pidfd_open;
 use crate::pidfd_pid::{self, PidfdPid};
 use crate::procfs::{self, FdinfoPid};
-use crate::{fault, liveness, peer_pidfd, proc_parse, Error, Fallback, Source};
+use crate::{fault, liveness, peer_pidfd, proc_parse, Error, Fallback, PeerCred, Source};
 
 /// A process held by a pidfd: the peer of a socket, any pidfd's process, or
 /// the calling process itself ([`PeerProcess::own`]).
@@ -51,6 +51,8 @@ pub struct PeerProcess {
     pidfd: OwnedFd,
     pid: Option<libc::pid_t>,
     source: Source,
+    /// What the kernel recorded at connect, for a process taken from a socket.
+    connect: Option<PeerCred>,
     /// The number under which /proc shows the process (/proc's own numbering,
     /// from the pidfd's fdinfo), learned at the first /proc fact.
     proc_pid: OnceLock<libc::pid_t>,
@@ -117,6 +119,7 @@ impl PeerProcess {
             pidfd,
             pid,
             source,
+            connect: None,
             proc_pid: OnceLock::new(),
         }
     }
@@ -126,6 +129,18 @@ impl PeerProcess {
     /// `SCM_PIDFD`, a pidfd handed in, or the caller itself.
     pub fn source(&self) -> Source {
         self.source
+    }
+
+    /// The credentials the kernel recorded at connect, for a process taken
+    /// from a socket.
+    pub(crate) fn connect(&self) -> Option<&PeerCred> {
+        self.connect.as_ref()
+    }
+
+    /// This process, taken from a socket whose `SO_PEERCRED` gave `cred`.
+    pub(crate) fn connected_as(mut self, cred: PeerCred) -> PeerProcess {
+        self.connect = Some(cred);
+        self
     }
 
     /// The process's pid in the caller's PID namespace, or `None` when it is
@@ -254,7 +269,9 @@ impl PeerProcess {
                 },
             )
         })?;
-        proc_parse::effective_id(&status, key).ok_or(Error::Os(libc::EPROTO))
+        proc_parse::ids(&status, key)
+            .map(|ids| ids[1])
+            .ok_or(Error::Os(libc::EPROTO))
     }
 
     /// Runs a /proc read on the number under which /proc shows the process,
@@ -274,7 +291,9 @@ impl PeerProcess {
         })
     }
 
-    fn confirm(&self) -> Result<(), Error> {
+    /// Proves that the process still runs, so that what was read before
+    /// describes it.
+    pub(crate) fn confirm(&self) -> Result<(), Error> {
         match liveness::is_alive(self.pidfd.as_fd())? {
             true => Ok(()),
             false => Err(Error::PeerExited),
