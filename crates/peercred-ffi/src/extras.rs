@@ -6,7 +6,7 @@ use std::os::raw::{c_char, c_int, c_uint};
 use peercred::{Error, Fallback, Source};
 
 use crate::buffer::OutBuffer;
-use crate::guard::guard;
+use crate::guard::{guard, writable};
 
 /// The peer's supplementary group ids, as captured at connect() (SO_PEERGROUPS).
 ///
@@ -105,9 +105,9 @@ pub extern "C" fn peercred_peer_pidfd(fd: c_int, flags: c_uint, source: *mut c_i
             Source::SockDiag => PEERCRED_SOURCE_SOCK_DIAG,
             other => unreachable!("a socket's peer named by {other}"),
         };
-        // SAFETY: non-NULL pointers are the caller's promise of a writable int.
-        if let Some(slot) = unsafe { source.as_mut() } {
-            *slot = named_by;
+        // NULL: the caller does not ask which mechanism answered.
+        if !source.is_null() {
+            *writable(source)? = named_by;
         }
         Ok(OwnedFd::from(process).into_raw_fd())
     })
