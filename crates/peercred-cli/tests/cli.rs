@@ -107,6 +107,7 @@ fn who_describes_a_server_in_another_uid() {
             "path",
             "pid",
             "recorded_pid",
+            "source",
             "uid",
             "uid_mapping",
             "user"
