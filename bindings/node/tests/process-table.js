@@ -47,10 +47,11 @@ function describe(conn) {
   return got;
 }
 
-/** describe() as uid and gid 65534, without privileges: this script again, under setpriv. */
+/** describe() as uid and gid 65534, without privileges: this script again, under setpriv
+ * (spawnSync takes the socket's descriptor number, not the socket). */
 function describeAsNobody(conn) {
   const run = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups',
-    process.execPath, __filename, '--describe-fd3'], { stdio: ['ignore', 'pipe', 'inherit', conn], encoding: 'utf8' });
+    process.execPath, __filename, '--describe-fd3'], { stdio: ['ignore', 'pipe', 'inherit', conn._handle.fd], encoding: 'utf8' });
   return JSON.parse(run.stdout);
 }
 
