@@ -48,9 +48,8 @@ test-node: node $(AS_OLD_KERNEL)
 	$(CARGO) build -p peercred-node --features fault-injection
 	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) PEERCRED_FAULT_BUILD=$(ROOT)/target/debug/libpeercred_node.so \
 	  node --test tests/*.test.js
-	@echo "== the process tests as on kernels without SO_PEERPIDFD, then without pidfd_open"
-	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(AS_OLD_KERNEL) node --test tests/process.test.js \
-	  tests/extras.test.js tests/identity.test.js
+	@echo "== the process table as on kernels without SO_PEERPIDFD, then without pidfd_open"
+	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(AS_OLD_KERNEL) node --test tests/process.test.js
 	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(AS_OLD_KERNEL) --no-pidfd-open node --test tests/process.test.js
 
 dist-node: node
