@@ -15,6 +15,7 @@ VERSION  := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)
 
 include mk/rust.mk
 include mk/c.mk
+include mk/oldkernel.mk
 include mk/cli.mk
 include mk/python.mk
 include mk/node.mk

@@ -43,6 +43,8 @@ TARGETS = [
     ("rust", "PeerProcess::from_socket + exe_matches", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
     ("python", "peer_process(sock) + exe_matches + close", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
     ("node", "@peercred/node peerProcess(socket) + exeMatches + close", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("c", "peercred_pidfd + process_exe_matches (sock_diag fallback)", ("c", "peercred_pidfd + peercred_process_exe_matches"), None, "x the same through SO_PEERPIDFD"),
+    ("c", "peercred_pidfd + process_exe_matches (sock_diag fallback)", PROCESS_FLOOR, None, "x the SO_PEERPIDFD calls by hand in C"),
     ("c", "peercred_process_namespaces", NS_FLOOR, 1.3, "x the same calls by hand in C"),
     ("rust", "PeerProcess::namespaces", NS_FLOOR, 1.3, "x the same calls by hand in C"),
     ("python", "held.namespaces()", NS_FLOOR, 1.3, "x the same calls by hand in C"),

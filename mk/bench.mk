@@ -6,7 +6,7 @@ BENCH         := $(BUILD)/bench
 BENCH_RESULTS := $(BENCH)/results.jsonl
 BENCH_MODULES := $(BENCH)/modules/node_modules
 
-bench: bench-c python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_MODULES)
+bench: bench-c $(AS_OLD_KERNEL) python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_MODULES)
 	$(CARGO) build --release -p peercred-examples --bin bench-read
 	rm -rf $(BENCH) && mkdir -p $(BENCH)/modules
 	@echo "== installing peercred@1.1.2 from npm (built by node-gyp) for comparison"
@@ -14,6 +14,8 @@ bench: bench-c python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_MODULES)
 	cd $(BENCH)/modules && npm install --no-audit --no-fund --loglevel=error peercred@1.1.2 >/dev/null
 	cp -r $(NODE_SCRATCH)/node_modules/@peercred $(BENCH_MODULES)/
 	@echo "== C";      $(BUILD)/c/bench | tee -a $(BENCH_RESULTS)
+	@echo "== C, PeerProcess through the sock_diag fallback (as on Linux 5.3 to 6.4)"
+	$(AS_OLD_KERNEL) $(BUILD)/c/bench --fallback | tee -a $(BENCH_RESULTS)
 	@echo "== C, per-message credentials"; $(BUILD)/c/bench-messages | tee -a $(BENCH_RESULTS)
 	@echo "== C, where the caller lives"; $(BUILD)/c/bench-where | tee -a $(BENCH_RESULTS)
 	@echo "== Rust";   $(ROOT)/target/release/bench-read | tee -a $(BENCH_RESULTS)

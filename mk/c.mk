@@ -11,7 +11,8 @@ C_SO        := libpeercred.so.$(VERSION)
 C_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 C_TEST_SRC  := $(wildcard $(ROOT)/tests/c/*.c)
 C_TEST_SRC  := $(filter-out %/pkgconfig_check.c,$(C_TEST_SRC))
-C_TEST_CC   := $(C_FLAGS) -I$(ROOT)/include -I$(BUILD)/c $(C_TEST_SRC) -pthread
+C_TEST_CC   := $(C_FLAGS) -I$(ROOT)/include -I$(BUILD)/c -DPROCESS_PEERS='"$(ROOT)/tests/process_peers.py"' \
+               $(C_TEST_SRC) -pthread
 C_RPATH     := -L$(C_LIB) -Wl,-rpath,$(C_LIB) -lpeercred
 VALGRIND    := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
 
@@ -32,7 +33,7 @@ $(BUILD)/c/cases.h: $(ROOT)/tests/cases.json $(ROOT)/tests/c/gen_cases.py
 	@mkdir -p $(@D)
 	$(PYTHON) $(ROOT)/tests/c/gen_cases.py $< $@
 
-test-c: c $(BUILD)/c/cases.h
+test-c: c $(BUILD)/c/cases.h $(AS_OLD_KERNEL)
 	readelf -d $(C_LIB)/$(C_SO) | grep -q 'SONAME.*\[libpeercred\.so\.0\]'
 	g++ -fsyntax-only -x c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror $(ROOT)/include/peercred.h
 	$(CC) $(C_TEST_CC) -o $(BUILD)/c/test-shared $(C_RPATH)
@@ -41,6 +42,9 @@ test-c: c $(BUILD)/c/cases.h
 	@echo "== C suite, shared library"; $(BUILD)/c/test-shared
 	@echo "== C suite, static library"; $(BUILD)/c/test-static
 	@echo "== C suite, AddressSanitizer + UBSan"; $(BUILD)/c/test-asan
+	@echo "== C suite as on kernels without SO_PEERPIDFD, then without pidfd_open"
+	$(AS_OLD_KERNEL) $(BUILD)/c/test-shared
+	$(AS_OLD_KERNEL) --no-pidfd-open $(BUILD)/c/test-shared
 	@echo "== C suite, valgrind"; PEERCRED_TEST_READS=2000 $(VALGRIND) $(BUILD)/c/test-shared
 	@echo "== pkg-config against a staged install"
 	rm -rf $(BUILD)/c/stage

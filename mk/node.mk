@@ -35,7 +35,7 @@ node: $(NODE_MODULES)
 	mkdir -p $(ROOT)/examples/node/node_modules/@peercred
 	cp -r $(NODE_SCRATCH)/node_modules/@peercred/node $(ROOT)/examples/node/node_modules/@peercred/
 
-test-node: node
+test-node: node $(AS_OLD_KERNEL)
 	$(NODE_DIR)/tests/bare-install.sh $(NODE_TGZ) $(NODE_BUILD)/bare
 	@echo "== index.d.ts under tsc --strict"
 	cd $(NODE_DIR) && npx tsc -p tsconfig.json
@@ -48,6 +48,9 @@ test-node: node
 	$(CARGO) build -p peercred-node --features fault-injection
 	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) PEERCRED_FAULT_BUILD=$(ROOT)/target/debug/libpeercred_node.so \
 	  node --test tests/*.test.js
+	@echo "== the process table as on kernels without SO_PEERPIDFD, then without pidfd_open"
+	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(AS_OLD_KERNEL) node --test tests/process.test.js
+	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(AS_OLD_KERNEL) --no-pidfd-open node --test tests/process.test.js
 
 dist-node: node
 	rm -rf $(DIST)/node && mkdir -p $(DIST)/node

@@ -23,13 +23,18 @@ python: $(MATURIN)
 	$(VENV_PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q $(PY_WHEELS)/peercred-$(VERSION)-*.whl -r $(PY_DIR)/requirements-test.txt
 
-test-python: python
+test-python: python $(AS_OLD_KERNEL)
 	@echo "== the wheel imports with no Rust toolchain on PATH"
 	cd / && env -i PATH=/usr/bin:/bin $(VENV)/bin/python -c 'import peercred; print("peercred", peercred.__version__)'
 	@echo "== the extension built with the core's fault injection, for the panic test"
 	$(CARGO) build -p peercred-python --features fault-injection
 	cd $(BUILD)/python && PEERCRED_FAULT_BUILD=$(ROOT)/target/debug/lib_peercred.so \
 	  $(VENV)/bin/python -m pytest -q -p no:cacheprovider $(PY_DIR)/tests
+	@echo "== the process table as on kernels without SO_PEERPIDFD, then without pidfd_open"
+	cd $(BUILD)/python && $(AS_OLD_KERNEL) $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	  $(PY_DIR)/tests/test_process_table.py
+	cd $(BUILD)/python && $(AS_OLD_KERNEL) --no-pidfd-open $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	  $(PY_DIR)/tests/test_process_table.py
 
 # --zig links against an old glibc, so the wheel is tagged manylinux2014 (glibc 2.17).
 dist-python: $(MATURIN)

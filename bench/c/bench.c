@@ -5,7 +5,10 @@
  * getpid to show what the self check adds; and "the peer process, then
  * whether it runs PATH" done with the same system calls by hand next to
  * peercred_pidfd() + peercred_process_exe_matches(). Prints one JSON object
- * per measurement, then a summary. */
+ * per measurement, then a summary. With --fallback (run under
+ * tests/old-kernel/as-old-kernel) it measures only that last one, as the
+ * sock_diag fallback of kernels without SO_PEERPIDFD answers it, for
+ * bench/report.py to compare with SO_PEERPIDFD's in the same run. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <peercred.h>
@@ -136,23 +139,53 @@ static const struct contestant {
 };
 #define N_CONTESTANTS (sizeof CONTESTANTS / sizeof CONTESTANTS[0])
 
+static const struct contestant FALLBACK[] = {
+    {"peercred_pidfd + process_exe_matches (sock_diag fallback)", process_through_libpeercred},
+};
+
+/* Under as-old-kernel only: the fallback must be what answers. */
+static void check_fallback(int conn, pid_t client) {
+    int source = 0, pidfd = peercred_peer_pidfd(conn, 0, &source);
+    if (pidfd < 0 || source != PEERCRED_SOURCE_SOCK_DIAG) {
+        fprintf(stderr, "bench --fallback: run it under tests/old-kernel/as-old-kernel (got %d, source %d)\n", pidfd,
+                source);
+        kill(client, SIGKILL);
+        exit(2);
+    }
+    close(pidfd);
+}
+
+/* Alternating rounds of each contestant; ns[c] sorted for the medians. */
+static void measure(const struct contestant *table, size_t count, int conn, long n, double ns[][ROUNDS]) {
+    for (size_t c = 0; c < count; c++) table[c].loop(conn, n / 10); /* warm up */
+    for (int r = 0; r < ROUNDS; r++) {
+        for (size_t c = 0; c < count; c++) {
+            ns[c][r] = table[c].loop(conn, n);
+            printf("{\"lang\":\"c\",\"name\":\"%s\",\"round\":%d,\"ns\":%.1f}\n", table[c].name, r, ns[c][r]);
+        }
+    }
+    for (size_t c = 0; c < count; c++) qsort(ns[c], ROUNDS, sizeof ns[c][0], cmp);
+}
+
 int main(int argc, char **argv) {
-    long n = argc > 1 ? atol(argv[1]) : 1000000;
+    int fallback = argc > 1 && strcmp(argv[1], "--fallback") == 0;
+    long n = argc > 1 + fallback ? atol(argv[1 + fallback]) : 1000000;
     pid_t client;
     int conn = accepted(&client);
     ssize_t exe_len = readlink("/proc/self/exe", client_exe, sizeof client_exe - 1);
     if (exe_len <= 0) abort();
     client_exe[exe_len] = '\0';
     double ns[N_CONTESTANTS][ROUNDS];
-    for (size_t c = 0; c < N_CONTESTANTS; c++) CONTESTANTS[c].loop(conn, n / 10); /* warm up */
-    for (int r = 0; r < ROUNDS; r++) {
-        for (size_t c = 0; c < N_CONTESTANTS; c++) {
-            ns[c][r] = CONTESTANTS[c].loop(conn, n);
-            printf("{\"lang\":\"c\",\"name\":\"%s\",\"round\":%d,\"ns\":%.1f}\n", CONTESTANTS[c].name, r, ns[c][r]);
-        }
+    if (fallback) {
+        check_fallback(conn, client);
+        measure(FALLBACK, 1, conn, n, ns);
+        kill(client, SIGKILL);
+        fprintf(stderr, "c: peer process + exe_matches through the sock_diag fallback %.1f ns (median of %d rounds)\n",
+                ns[0][ROUNDS / 2], ROUNDS);
+        return 0;
     }
+    measure(CONTESTANTS, N_CONTESTANTS, conn, n, ns);
     kill(client, SIGKILL);
-    for (size_t c = 0; c < N_CONTESTANTS; c++) qsort(ns[c], ROUNDS, sizeof ns[c][0], cmp);
     double raw = ns[0][ROUNDS / 2], exact = ns[1][ROUNDS / 2], ours = ns[3][ROUNDS / 2];
     fprintf(stderr, "c: raw getsockopt %.1f ns, exact floor %.1f ns, peercred_read %.1f ns: %.3fx the exact floor (medians of %d rounds)\n",
             raw, exact, ours, ours / exact, ROUNDS);

@@ -96,7 +96,8 @@ export function securityLabel(socket: SocketLike): string | null;
 
 /**
  * A new close-on-exec pidfd naming the peer process; the caller closes it
- * (fs.closeSync). ENOPROTOOPT before Linux 6.5; ESRCH once the peer was reaped.
+ * (fs.closeSync). SO_PEERPIDFD (Linux >= 6.5), or on older kernels the proven
+ * fallback of peerProcess(). ESRCH once the peer was reaped.
  */
 export function pidfd(socket: SocketLike): number;
 
@@ -117,6 +118,13 @@ export class PeerProcess {
   static fromPidfd(pidfd: number): PeerProcess;
   /** The pid in our PID namespace, or null when the process is outside it. */
   readonly pid: number | null;
+  /**
+   * Which mechanism named the process: 'SO_PEERPIDFD' (the kernel's, Linux >=
+   * 6.5), 'sock_diag' (the proven fallback of older kernels, see
+   * peerProcess()), 'SCM_PIDFD' (a message's), 'pidfd' (fromPidfd()) or
+   * 'pidfd_open' (ownProcess()).
+   */
+  readonly source: ProcessSource;
   readonly closed: boolean;
   isAlive(): boolean;
   /** The parent's pid now, or null when the parent is outside our PID namespace. */
@@ -272,8 +280,31 @@ export function bootId(): string;
  */
 export function parseCgroup(path: string | Buffer): Cgroup;
 
-/** The peer process of a socket (Linux >= 6.5). */
-export function peerProcess(socket: SocketLike): PeerProcess;
+/** How a PeerProcess was named: see PeerProcess.source. */
+export type ProcessSource = 'SO_PEERPIDFD' | 'sock_diag' | 'SCM_PIDFD' | 'pidfd' | 'pidfd_open';
+
+export interface PeerProcessOptions {
+  /**
+   * Whether, on kernels without SO_PEERPIDFD (before 6.5), the fallback may
+   * name the peer (default true): the pid read() gives, pinned with
+   * pidfd_open and kept only once proven (through sock_diag and
+   * /proc/PID/fd) to hold the other end of this connection; source is then
+   * 'sock_diag'. false: ENOPROTOOPT there, for a daemon that insists on the
+   * kernel's pidfd.
+   */
+  fallback?: boolean;
+}
+
+/**
+ * The peer process of a socket: SO_PEERPIDFD (Linux >= 6.5), or on older
+ * kernels (5.3 to 6.4) the proven fallback (see PeerProcessOptions). The
+ * fallback throws instead of guessing: ESRCH when the process with the peer's
+ * pid holds no end of the connection (the peer exited and its pid was reused,
+ * or it handed its socket on) or has exited; EACCES when its /proc/PID/fd is
+ * not readable (another uid, without CAP_SYS_PTRACE); EREMOTE for a peer
+ * outside our PID namespace; ENOPROTOOPT without pidfd_open or unix_diag.
+ */
+export function peerProcess(socket: SocketLike, options?: PeerProcessOptions): PeerProcess;
 
 /** The calling process, held and read like a peer (Linux >= 5.3), e.g. for sameSession(). */
 export function ownProcess(): PeerProcess;

@@ -226,6 +226,9 @@ class PeerProcess {
     const pid = this.#fact('pid');
     return pid === 0 ? null : pid;
   }
+  get source() {
+    return this.#fact('source');
+  }
   get closed() {
     return this.#native === null;
   }
@@ -353,13 +356,24 @@ class PeerProcess {
   }
 }
 
-function peerProcess(socket) {
+function peerProcess(socket, options) {
   const fd = fdOf(socket);
+  const fallback = fallbackOption(options);
   try {
-    return new PeerProcess(native.NativePeerProcess.fromSocket(fd));
+    return new PeerProcess(native.NativePeerProcess.fromSocket(fd, fallback));
   } catch (e) {
     throw systemError(e, 'getsockopt');
   }
+}
+
+function fallbackOption(options) {
+  if (options === undefined) return true;
+  if (options === null || typeof options !== 'object') {
+    throw invalidType('options', 'of type object', options);
+  }
+  const { fallback = true } = options;
+  if (typeof fallback !== 'boolean') throw invalidType('options.fallback', 'of type boolean', fallback);
+  return fallback;
 }
 
 function bootId() {

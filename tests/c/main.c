@@ -31,6 +31,7 @@ int main(int argc, char **argv) {
     test_server_whose_main_thread_exited();
     test_peer_whose_main_thread_exited();
     test_pid_namespace_under_the_parents_proc();
+    test_process_table();
     test_host_client_namespaces();
     test_container_like_client();
     test_cgroup_fields();

@@ -99,3 +99,9 @@ int open_fd_count(void) {
     closedir(dir);
     return n;
 }
+
+/* Whether the kernel answers as one without SO_PEERPIDFD (Linux 5.3 to 6.4):
+ * tests/old-kernel/as-old-kernel says so, as does its runner on a real 6.1.
+ * peercred_pidfd() is then the sock_diag fallback's, and there is no
+ * PIDFD_GET_INFO either. */
+int as_old_kernel(void) { return getenv("PEERCRED_AS_OLD_KERNEL") != NULL; }

@@ -350,11 +350,16 @@ static int reader_under_the_parents_proc(int outside) {
     int inside = peercred_read(p.conn, &cred) == 0 && peercred_process_pid(pidfd, &pid) == 0 && pid == cred.pid &&
                  pid == p.pid && peercred_process_parent_pid(pidfd, &ppid) == 0 && ppid == 1 &&
                  peercred_process_exe(pidfd, exe, &len) == 0 && strcmp(exe, want) == 0;
+    /* Without PIDFD_GET_INFO (before 6.13) a bare pidfd's pid is known only in
+     * /proc's numbering, which is not ours here: no answer in the wrong one. */
+    if (as_old_kernel()) inside = peercred_process_pid(pidfd, &pid) == -ENXIO;
     close(pidfd);
     peer_reap(&p);
     listener_close(&l);
     if (!inside) return 11;
     int far = peercred_pidfd(outside);
+    /* Without SO_PEERPIDFD, no pid here means nothing to pin. */
+    if (as_old_kernel()) return far == -EREMOTE ? 0 : 12;
     len = sizeof exe;
     pid = -1;
     int refused = far >= 0 && peercred_process_pid(far, &pid) == 0 && pid == 0 &&

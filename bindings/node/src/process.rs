@@ -38,9 +38,14 @@ pub(crate) fn exact(bytes: Vec<u8>) -> Either<String, Buffer> {
 
 #[napi]
 impl NativePeerProcess {
+    /// `fallback`: whether the proven fallback of kernels before 6.5 may answer.
     #[napi(factory, catch_unwind)]
-    pub fn from_socket(fd: i32) -> Result<Self> {
-        peercred::raw::peer_process(fd)
+    pub fn from_socket(fd: i32, fallback: bool) -> Result<Self> {
+        let fallback = match fallback {
+            true => peercred::Fallback::Allow,
+            false => peercred::Fallback::Refuse,
+        };
+        peercred::raw::peer_process_with(fd, fallback)
             .map(|p| NativePeerProcess(Some(p)))
             .map_err(to_js)
     }
@@ -63,6 +68,12 @@ impl NativePeerProcess {
     #[napi(catch_unwind)]
     pub fn pid(&self) -> Result<i32> {
         self.fact(|p| Ok(p.pid().unwrap_or(0)))
+    }
+
+    /// "SO_PEERPIDFD", "sock_diag", "SCM_PIDFD", "pidfd" or "pidfd_open".
+    #[napi(catch_unwind)]
+    pub fn source(&self) -> Result<&'static str> {
+        self.fact(|p| Ok(p.source().as_str()))
     }
 
     #[napi(catch_unwind)]

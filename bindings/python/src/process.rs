@@ -55,6 +55,13 @@ impl PeerProcess {
         Ok(self.open()?.pid())
     }
 
+    /// Which mechanism named the process: "SO_PEERPIDFD", "sock_diag" (the
+    /// proven fallback of kernels before 6.5), "SCM_PIDFD", "pidfd" or "pidfd_open".
+    #[getter]
+    fn source(&self) -> PyResult<&'static str> {
+        Ok(self.open()?.source().as_str())
+    }
+
     fn is_alive(&self) -> PyResult<bool> {
         self.fact(peercred::PeerProcess::is_alive)
     }
@@ -209,10 +216,16 @@ impl PeerProcess {
     }
 }
 
-/// The peer process of a socket, held by its pidfd (Linux >= 6.5).
+/// The peer process of a socket, held by its pidfd: SO_PEERPIDFD (Linux >=
+/// 6.5), or unless ``fallback`` is false the proven fallback of older kernels.
 #[pyfunction]
-pub(crate) fn peer_process(socket: &Bound<'_, PyAny>) -> PyResult<PeerProcess> {
-    let process = peercred::raw::peer_process(fd_of(socket)?).map_err(to_py)?;
+#[pyo3(signature = (socket, *, fallback = true))]
+pub(crate) fn peer_process(socket: &Bound<'_, PyAny>, fallback: bool) -> PyResult<PeerProcess> {
+    let fallback = match fallback {
+        true => peercred::Fallback::Allow,
+        false => peercred::Fallback::Refuse,
+    };
+    let process = peercred::raw::peer_process_with(fd_of(socket)?, fallback).map_err(to_py)?;
     Ok(PeerProcess(Some(process)))
 }
 

@@ -25,7 +25,8 @@ pub enum State {
     },
     /// It has exited (a zombie or reaped): the recorded pid may name anyone now.
     Exited,
-    /// Whether it runs cannot be told (no pidfd on this kernel, or no access).
+    /// Whether it runs cannot be told (no pidfd on this kernel, or no proof
+    /// that the process with its pid is the one: see SECURITY.md).
     Unknown(Error),
 }
 
@@ -102,6 +103,10 @@ impl Peer {
             State::Running { exe: Ok(exe), .. } => Some(exe.as_str()),
             _ => None,
         };
+        let source = match &self.state {
+            State::Running { process, .. } => Some(process.source().as_str()),
+            _ => None,
+        };
         json!({
             "pid": self.live_pid(),
             "alive": self.alive(),
@@ -111,6 +116,7 @@ impl Peer {
             "user": self.uid.account(),
             "group": self.gid.account(),
             "exe": exe,
+            "source": source,
             "uid_mapping": self.uid.mapping(),
             "gid_mapping": self.gid.mapping(),
         })

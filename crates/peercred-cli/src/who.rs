@@ -16,7 +16,10 @@ Who created the listening socket at PATH, and whether that process still runs.
 Connects to PATH and prints what the kernel recorded when the server called \
 listen(): its pid, effective uid and effective gid (with their account names), \
 and, read now through the process's pidfd, whether it still runs and its \
-executable. A pid is printed only while that process provably runs: once it \
+executable. The pidfd is the kernel's (SO_PEERPIDFD, Linux 6.5+); on older \
+kernels the recorded pid is pinned with pidfd_open and used only once \
+sock_diag and /proc prove that this process holds the listening socket (or \
+the accepted connection). A pid is printed only while that process provably runs: once it \
 has exited, its pid may belong to anyone, and the output says so instead.
 
 Output: one line, `PATH: listening socket created by pid=P uid=U (user) \
@@ -26,17 +29,19 @@ compared with this command: `in=same namespaces`, `in=own NS,... namespaces` \
 NS,...)` when its cgroup names a container, or `in=unknown (why)` (reading \
 another uid's namespaces needs ptrace access); instead of a pid, `pid=none (it has exited; ...)`, \
 `pid=unknown (outside this PID namespace; running)` or `pid=unproven (...)` \
-(whether it runs cannot be told, such as on kernels before 6.5).
+(whether it runs cannot be told: on kernels before 5.3, or where the process \
+with that pid cannot be proven to be the creator on kernels before 6.5).
 
 --json prints one object. Its keys never change meaning; new keys may be added:
   path: string. PATH as given.
   pid: int or null. The creator's pid, only while it provably runs and is visible in this PID namespace.
-  alive: bool or null. Whether it still runs, told by its pidfd; null when that cannot be told (no SO_PEERPIDFD: Linux before 6.5).
+  alive: bool or null. Whether it still runs, told by its pidfd; null when that cannot be told (no pidfd: Linux before 5.3, or on kernels before 6.5 no proof that the process with that pid is the creator).
   recorded_pid: int or null. The pid the kernel recorded at listen(); null when that process is outside this PID namespace. Unless alive is true, it may name an unrelated process by now: never signal it.
   uid, gid: int. The effective ids at listen(), as this user namespace sees them.
   user, group: string or null. Their account names; null when there is none, and whenever the number may be the kernel's overflow id (see uid_mapping).
   uid_mapping, gid_mapping: string or null. \"mapped\": a real id in this user namespace. \"unmapped\": the kernel's overflow id (/proc/sys/kernel/overflowuid, overflowgid), standing for an id this namespace cannot name; never the account of that number. \"unknown\": the overflow id, which this namespace also maps to an account: which one is meant cannot be told. null: /proc could not tell.
   exe: string or null. Its executable, read now (a path in its own mount namespace); null unless it runs and the path could be read.
+  source: string or null. Which mechanism holds the process: \"SO_PEERPIDFD\" (the kernel's pidfd) or \"sock_diag\" (the proven fallback of kernels before 6.5); null unless it runs.
   namespaces: object or null. Read now; null unless it runs and this command may read them (ptrace access). all_shared: bool, every namespace is this command's (a host process, seen from the host). differing: the kinds (cgroup, ipc, mnt, net, pid, time, user, uts) in which it has its own. ids: kind to id. unique_ids: the kinds whose id is never reused (else an nsfs inode number). user_owner: int or null, the uid that created its user namespace; user_owner_mapping: as uid_mapping, for it.
   cgroup: object or null. Its cgroup v2 now, relative to this command's cgroup namespace; null unless it runs and the cgroup is inside that namespace. path, id (int or null), and what the path says (each string or null): unit, slice, user_unit, user_slice, session, owner_uid (int), invocation_id (the unit's, where its cgroup carries one this command can trust).
   container: object or null. The innermost container its cgroup names: runtime (docker, podman, containerd, cri-o, or null), id (64 hex digits), pod_uid (a Kubernetes pod's, or null).";

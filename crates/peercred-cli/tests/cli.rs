@@ -107,6 +107,7 @@ fn who_describes_a_server_in_another_uid() {
             "path",
             "pid",
             "recorded_pid",
+            "source",
             "uid",
             "uid_mapping",
             "user"
@@ -434,9 +435,10 @@ fn a_daemon_whose_listener_creator_exited_has_no_pid() {
 }
 
 /// A kernel without SO_PEERPIDFD (a seccomp filter answers ENOPROTOOPT, as
-/// Linux before 6.5 does): a pid alone is never shown as alive nor signalled.
+/// Linux 5.3 to 6.4 do): the recorded pid is pinned with pidfd_open and held
+/// once proven to hold the listener, so who, wait and kill work as before.
 #[test]
-fn without_so_peerpidfd_no_pid_is_vouched_for() {
+fn without_so_peerpidfd_the_fallback_proves_the_creator() {
     let dir = shared_dir();
     let path = dir.path("s");
     let mut server = Server::serve(&path);
@@ -449,8 +451,45 @@ fn without_so_peerpidfd_no_pid_is_vouched_for() {
             return;
         }
     };
+    assert_eq!(value["alive"], true);
+    assert_eq!(value["pid"], server.pid());
+    assert_eq!(value["source"], "sock_diag");
+    assert_eq!(
+        json(&peercred(&["who", "--json", p]))["source"],
+        "SO_PEERPIDFD"
+    );
+    assert_eq!(
+        stdout(&old(&["who", "--pid", p])),
+        format!("{}\n", server.pid())
+    );
+    assert_eq!(
+        old(&["wait", p, "--timeout", "0.1"]).status.code(),
+        Some(124)
+    );
+    let out = old(&["kill", p, "-s", "TERM"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(server.child.wait().unwrap().code().is_some());
+}
+
+/// A kernel without SO_PEERPIDFD and pidfd_open (Linux before 5.3): a pid
+/// alone is never shown as alive nor signalled.
+#[test]
+fn without_any_pidfd_no_pid_is_vouched_for() {
+    let dir = shared_dir();
+    let path = dir.path("s");
+    let mut server = Server::serve(&path);
+    let p = arg(&path);
+    let old = |args: &[&str]| peercred_without_any_pidfd(args).unwrap();
+    let value = match peercred_without_any_pidfd(&["who", "--json", p]) {
+        Ok(out) => json(&out),
+        Err(err) => {
+            eprintln!("skipped: this kernel refuses a seccomp filter ({err})");
+            return;
+        }
+    };
     assert_eq!(value["alive"], serde_json::Value::Null);
     assert_eq!(value["pid"], serde_json::Value::Null);
+    assert_eq!(value["source"], serde_json::Value::Null);
     assert_eq!(value["recorded_pid"], server.pid());
     let text = stdout(&old(&["who", p]));
     assert!(
@@ -460,12 +499,12 @@ fn without_so_peerpidfd_no_pid_is_vouched_for() {
         )),
         "{text}"
     );
-    assert_fails(&old(&["who", "--pid", p]), &["SO_PEERPIDFD"]);
+    assert_fails(&old(&["who", "--pid", p]), &["pidfd_open"]);
     assert_fails(
         &old(&["kill", p, "-s", "KILL"]),
-        &["SO_PEERPIDFD", "nothing signalled"],
+        &["pidfd_open", "nothing signalled"],
     );
-    assert_fails(&old(&["wait", p]), &["SO_PEERPIDFD", "not waiting"]);
+    assert_fails(&old(&["wait", p]), &["pidfd_open", "not waiting"]);
     assert!(server.running());
 }
 

@@ -51,7 +51,14 @@ fn own_text(errno: c_int) -> Option<&'static CStr> {
         }
         libc::ENOPROTOOPT => {
             c"not available: the kernel lacks this socket option or feature (pidfs ids need Linux \
-              6.9, exit status through a pidfd 6.15), or no labelling LSM is loaded"
+              6.9, exit status through a pidfd 6.15; without SO_PEERPIDFD, its fallback needs \
+              pidfd_open, unix_diag and a socket of the caller's network namespace), or no \
+              labelling LSM is loaded"
+        }
+        libc::ESRCH => {
+            c"peer exited: the process that connected is gone, so nothing more can be said about \
+              it (without SO_PEERPIDFD also: the process with its pid holds no end of the \
+              connection, so it is not proven to be the peer)"
         }
         libc::EREMOTE => {
             c"outside this namespace: the peer is outside the caller's PID namespace (its pid is \
@@ -64,9 +71,10 @@ fn own_text(errno: c_int) -> Option<&'static CStr> {
               the documented form, so nothing was returned"
         }
         libc::EACCES => {
-            c"permission denied: this process may not read that fact of the peer (its executable \
-              and its namespaces need ptrace read access: the same uid and a dumpable process, or \
-              CAP_SYS_PTRACE over its user namespace)"
+            c"permission denied: this process may not read that fact of the peer (its executable, \
+              its namespaces and, without SO_PEERPIDFD, the /proc/PID/fd that proves who the peer \
+              is need ptrace read access: the same uid and a dumpable process, or CAP_SYS_PTRACE \
+              over its user namespace)"
         }
         libc::EPERM => {
             c"operation not permitted: a security policy (LSM, seccomp) refused the call"
@@ -91,7 +99,6 @@ fn core_text(err: c_int) -> Option<&'static CStr> {
             Error::BadDescriptor,
             Error::NotASocket,
             Error::NotUnixSocket,
-            Error::PeerExited,
             Error::ForeignProc,
             Error::NoCredentials,
         ]

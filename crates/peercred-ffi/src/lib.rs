@@ -21,7 +21,10 @@ mod process;
 pub use cgroup::*;
 pub use cred::{peercred_read, peercred_ucred};
 pub use credentials::*;
-pub use extras::{peercred_groups, peercred_pidfd, peercred_security_label};
+pub use extras::{
+    peercred_groups, peercred_peer_pidfd, peercred_pidfd, peercred_security_label,
+    PEERCRED_NO_FALLBACK, PEERCRED_SOURCE_SOCK_DIAG, PEERCRED_SOURCE_SO_PEERPIDFD,
+};
 pub use guard::PEERCRED_ERR_PANIC;
 pub use info::{peercred_strerror, peercred_version};
 pub use lifetime::*;

@@ -39,8 +39,12 @@ pub enum Error {
     /// `ENOTCONN`: an `AF_UNIX` socket with no connected peer; the reason says which kind.
     NotConnected(NotConnected),
     /// `ENOPROTOOPT`: the running kernel lacks the socket option (`SO_PEERPIDFD`
-    /// needs Linux 6.5). peercred never falls back to a racy substitute.
+    /// needs Linux 6.5) and whatever a fallback needs. peercred never falls
+    /// back to a racy substitute: a fallback answers only what it proved.
     Unsupported(&'static str),
+    /// Without `SO_PEERPIDFD`, the process that has the peer's pid could not
+    /// be proven to be the peer (see [`Unproven`]); nothing is returned.
+    Unproven(Unproven),
     /// `ESRCH`: the peer process has exited, so nothing can be said about it any more.
     PeerExited,
     /// `EREMOTE`: the peer's pid is not visible in the caller's PID namespace, so
@@ -58,6 +62,25 @@ pub enum Error {
     NoCredentials,
     /// Any other errno the kernel returned, passed through.
     Os(i32),
+}
+
+/// Why the fallback for kernels without `SO_PEERPIDFD` (Linux before 6.5)
+/// could not prove that the process holding the peer's pid is the peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Unproven {
+    /// `ESRCH`: that process holds no end of this connection (nor the
+    /// listener it is queued on): the peer exited and its pid now names
+    /// another process, or it closed or handed on its socket.
+    NotHeld,
+    /// `EACCES`: its descriptors (`/proc/PID/fd`) are not readable by the
+    /// caller: another uid's process, or a non-dumpable one, without
+    /// `CAP_SYS_PTRACE`.
+    NoAccess,
+    /// `ENOPROTOOPT`: `sock_diag` in the caller's network namespace does not
+    /// show this socket (it was made in another network namespace: an
+    /// accepted socket belongs to the client's), so its other end is unknown.
+    OtherNetwork,
 }
 
 /// Which kind of unconnected `AF_UNIX` socket was handed in.
@@ -90,6 +113,9 @@ impl Error {
             Error::NotUnixSocket => libc::EAFNOSUPPORT,
             Error::NotConnected(_) => libc::ENOTCONN,
             Error::Unsupported(_) => libc::ENOPROTOOPT,
+            Error::Unproven(Unproven::NotHeld) => libc::ESRCH,
+            Error::Unproven(Unproven::NoAccess) => libc::EACCES,
+            Error::Unproven(Unproven::OtherNetwork) => libc::ENOPROTOOPT,
             Error::PeerExited => libc::ESRCH,
             Error::PidNotVisible | Error::CgroupNotVisible => libc::EREMOTE,
             Error::ForeignProc => libc::ENXIO,
@@ -148,6 +174,22 @@ impl fmt::Display for Error {
             Error::Unsupported(what) => {
                 write!(f, "not supported by this kernel: {what}")
             }
+            Error::Unproven(Unproven::NotHeld) => f.write_str(
+                "peer not proven: the process with the peer's pid holds no end of this \
+                 connection (the peer exited and its pid names another process now, or it \
+                 closed or handed on its socket); without SO_PEERPIDFD (Linux 6.5) nothing \
+                 more can be said",
+            ),
+            Error::Unproven(Unproven::NoAccess) => f.write_str(
+                "peer not proven: without SO_PEERPIDFD (Linux 6.5) the peer is proven by its \
+                 descriptors in /proc/PID/fd, which this process may not read (another uid's \
+                 or a non-dumpable process: that needs CAP_SYS_PTRACE)",
+            ),
+            Error::Unproven(Unproven::OtherNetwork) => f.write_str(
+                "peer not proven: without SO_PEERPIDFD (Linux 6.5) the connection's other end \
+                 is found through sock_diag, which does not show this socket in the caller's \
+                 network namespace (it was made in another one)",
+            ),
             Error::PeerExited => f.write_str(
                 "peer exited: the process that connected is gone, so nothing more can be said about it",
             ),
@@ -196,6 +238,9 @@ mod tests {
             Error::NotConnected(NotConnected::Datagram),
             Error::NotConnected(NotConnected::OwnProcess),
             Error::Unsupported("SO_PEERPIDFD needs Linux 6.5 or later"),
+            Error::Unproven(Unproven::NotHeld),
+            Error::Unproven(Unproven::NoAccess),
+            Error::Unproven(Unproven::OtherNetwork),
             Error::PeerExited,
             Error::PidNotVisible,
             Error::CgroupNotVisible,

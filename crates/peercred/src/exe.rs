@@ -60,13 +60,16 @@ impl PeerProcess {
     }
 
     /// Runs `op` on the `exe` link of the process, or of a live thread of it
-    /// when the main thread has exited (its link is then gone: `ENOENT`).
+    /// when the main thread has exited. The link of an exiting task is gone
+    /// (`ENOENT`) as soon as its memory is released, while its pidfd still
+    /// says it runs: a process with no other thread left is then reported as
+    /// exited, never with a bare `ENOENT`.
     fn in_exe<T>(&self, op: impl Fn(&Path) -> io::Result<T>) -> Result<T, Error> {
         self.fact(|pid| {
             procfs::in_live_task(
                 pid,
                 |dir| op(&dir.join("exe")),
-                |_, answer| procfs::is_gone(answer),
+                |dir, answer| procfs::is_gone(answer) && procfs::task_exiting(dir),
             )
         })
     }

@@ -6,7 +6,7 @@
 use std::os::fd::{AsFd, OwnedFd};
 
 use crate::cred::read_fd;
-use crate::{fault, peer_pidfd, sockopt, Error};
+use crate::{fault, peer_pidfd, sockopt, Error, Fallback};
 
 /// The peer's supplementary group ids, as recorded at connect time (`SO_PEERGROUPS`).
 ///
@@ -101,7 +101,7 @@ pub fn security_label(socket: &impl AsFd) -> Result<Option<String>, Error> {
 /// ```
 pub fn pidfd(socket: &impl AsFd) -> Result<OwnedFd, Error> {
     fault::maybe_panic();
-    Ok(peer_pidfd::take(socket.as_fd())?.0)
+    Ok(peer_pidfd::take(socket.as_fd(), Fallback::Allow)?.into())
 }
 
 fn gid_bytes(groups: &mut [libc::gid_t]) -> &mut [u8] {

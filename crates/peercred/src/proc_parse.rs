@@ -47,6 +47,14 @@ pub(crate) fn has_exited(state: u8) -> bool {
     matches!(state, b'Z' | b'X')
 }
 
+/// Whether the kernel flags of a task (/proc/PID/stat field 9) say it is
+/// exiting (`PF_EXITING`): set as exit begins, before its memory and
+/// descriptors are released and long before it is a zombie.
+pub(crate) fn flags_exiting(flags: u64) -> bool {
+    const PF_EXITING: u64 = 0x4;
+    flags & PF_EXITING != 0
+}
+
 /// Field `index` (1-based, as in proc(5)) of /proc/PID/stat. The command name
 /// (field 2) may hold spaces and parentheses, so counting restarts after its
 /// last ')'.
@@ -56,6 +64,16 @@ pub(crate) fn stat_field(stat: &[u8], index: usize) -> Option<&[u8]> {
     index
         .checked_sub(3)
         .and_then(|skip| fields(after_comm).nth(skip))
+}
+
+/// The inode of a socket from the target of a `/proc/PID/fd/N` link
+/// (`socket:[12345]`); `None` for anything else (files, pipes, anon inodes).
+pub(crate) fn socket_inode(link: &[u8]) -> Option<u64> {
+    let digits = link.strip_prefix(b"socket:[")?.strip_suffix(b"]")?;
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
 /// A decimal number, surrounding whitespace allowed, nothing else.
@@ -159,6 +177,7 @@ mod tests {
         assert_eq!(status_state(b"State:\tZ (zombie)\n"), Some(b'Z'));
         assert_eq!(status_state(b"Name:\tx\n"), None);
         assert!(has_exited(b'Z') && has_exited(b'X'));
+        assert!(flags_exiting(0x40000c) && !flags_exiting(0x400000) && !flags_exiting(0));
         assert!(!has_exited(b'S') && !has_exited(b'R') && !has_exited(b'D') && !has_exited(b't'));
     }
 
@@ -216,6 +235,31 @@ mod tests {
         assert_eq!(stat_field(stat, 99), None);
         assert_eq!(stat_field(stat, 2), None);
         assert_eq!(stat_field(b"no parenthesis", 3), None);
+    }
+
+    #[test]
+    fn socket_links() {
+        let cases: &[(&[u8], Option<u64>)] = &[
+            (b"socket:[12345]", Some(12345)),
+            (b"socket:[4294967296]", Some(4294967296)),
+            (b"socket:[]", None),
+            (b"socket:[+1]", None),
+            (b"socket:[ 1]", None),
+            (b"socket:[1] ", None),
+            (b"socket:[18446744073709551616]", None),
+            (b"pipe:[12345]", None),
+            (b"/tmp/socket:[1]", None),
+            (b"anon_inode:[pidfd]", None),
+            (b"", None),
+        ];
+        for (link, want) in cases {
+            assert_eq!(
+                socket_inode(link),
+                *want,
+                "{}",
+                String::from_utf8_lossy(link)
+            );
+        }
     }
 
     #[test]

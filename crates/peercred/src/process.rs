@@ -2,14 +2,15 @@
 
 use std::ffi::OsString;
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use crate::pidfd_open::pidfd_open;
 use crate::pidfd_pid::{self, PidfdPid};
 use crate::procfs::{self, FdinfoPid};
-use crate::{fault, liveness, peer_pidfd, proc_parse, Error, PeerCred};
+use crate::{fault, liveness, peer_pidfd, proc_parse, Error, Fallback, PeerCred, Source};
 
 /// A process held by a pidfd: the peer of a socket, any pidfd's process, or
 /// the calling process itself ([`PeerProcess::own`]).
@@ -49,6 +50,7 @@ use crate::{fault, liveness, peer_pidfd, proc_parse, Error, PeerCred};
 pub struct PeerProcess {
     pidfd: OwnedFd,
     pid: Option<libc::pid_t>,
+    source: Source,
     /// What the kernel recorded at connect, for a process taken from a socket.
     connect: Option<PeerCred>,
     /// The number under which /proc shows the process (/proc's own numbering,
@@ -58,13 +60,25 @@ pub struct PeerProcess {
 
 impl PeerProcess {
     /// The peer process of a connected socket, held by its pidfd
-    /// ([`crate::pidfd`]); its pid is the one [`crate::read`] gives.
+    /// ([`crate::pidfd`]); its pid is the one [`crate::read`] gives. Where the
+    /// kernel lacks `SO_PEERPIDFD` (before Linux 6.5), the pid `read()` gives
+    /// is pinned and proven to be on the other end of this connection
+    /// ([`Source::SockDiag`]), or the call fails ([`Error::Unproven`]):
+    /// [`PeerProcess::source`] says which. A peer that has exited but is not
+    /// yet reaped is held through `SO_PEERPIDFD` ([`PeerProcess::is_alive`]
+    /// is then false), while the fallback answers [`Error::PeerExited`]: a
+    /// zombie holds no descriptor that could prove who it is.
     pub fn from_socket(socket: &impl AsFd) -> Result<PeerProcess, Error> {
+        PeerProcess::from_socket_with(socket, Fallback::Allow)
+    }
+
+    /// [`PeerProcess::from_socket`], saying whether the fallback of kernels
+    /// without `SO_PEERPIDFD` may answer: with [`Fallback::Refuse`] a kernel
+    /// before 6.5 gives [`Error::Unsupported`], for a daemon that insists on
+    /// the pidfd the kernel made at connect.
+    pub fn from_socket_with(socket: &impl AsFd, fallback: Fallback) -> Result<PeerProcess, Error> {
         fault::maybe_panic();
-        let (pidfd, cred) = peer_pidfd::take(socket.as_fd())?;
-        let mut process = PeerProcess::held(pidfd, cred.pid());
-        process.connect = Some(cred);
-        Ok(process)
+        peer_pidfd::take(socket.as_fd(), fallback)
     }
 
     /// Holds a pidfd obtained elsewhere (`SO_PEERPIDFD`, `pidfd_open`, `clone3`).
@@ -72,13 +86,18 @@ impl PeerProcess {
     /// kernels before 6.13 with [`Error::ForeignProc`] where /proc belongs to
     /// another PID namespace (the pid could not be told in the caller's).
     pub fn from_pidfd(pidfd: OwnedFd) -> Result<PeerProcess, Error> {
+        PeerProcess::from_pidfd_of(pidfd, Source::Pidfd)
+    }
+
+    /// [`PeerProcess::from_pidfd`] of a pidfd that `source` made.
+    pub(crate) fn from_pidfd_of(pidfd: OwnedFd, source: Source) -> Result<PeerProcess, Error> {
         fault::maybe_panic();
         let pid = match pidfd_pid::pid_of(pidfd.as_fd())? {
             PidfdPid::Visible(pid) => Some(pid),
             PidfdPid::NotVisible => None,
             PidfdPid::Reaped => return Err(Error::PeerExited),
         };
-        Ok(PeerProcess::held(pidfd, pid))
+        Ok(PeerProcess::held(pidfd, pid, source))
     }
 
     /// The calling process, held and read the same way as a peer: to compare
@@ -86,38 +105,42 @@ impl PeerProcess {
     /// `pidfd_open` (Linux 5.3).
     pub fn own() -> Result<PeerProcess, Error> {
         fault::maybe_panic();
-        // SAFETY: getpid has no preconditions; pidfd_open returns a new
-        // close-on-exec descriptor or -1.
-        let (pid, fd) = unsafe {
-            let pid = libc::getpid();
-            (pid, libc::syscall(libc::SYS_pidfd_open, pid, 0))
-        };
-        if fd < 0 {
-            return Err(match Error::last_os_error() {
-                Error::Os(libc::ENOSYS) => {
-                    Error::Unsupported("pidfd_open needs Linux 5.3 or later")
-                }
-                err => err,
-            });
-        }
-        // SAFETY: the kernel just installed this descriptor for us; we own it.
-        let pidfd = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
-        Ok(PeerProcess::held(pidfd, Some(pid)))
+        // SAFETY: getpid has no preconditions.
+        let pid = unsafe { libc::getpid() };
+        let pidfd = pidfd_open(pid).map_err(|err| match err {
+            Error::Os(libc::ENOSYS) => Error::Unsupported("pidfd_open needs Linux 5.3 or later"),
+            err => err,
+        })?;
+        Ok(PeerProcess::held(pidfd, Some(pid), Source::Own))
     }
 
-    fn held(pidfd: OwnedFd, pid: Option<libc::pid_t>) -> PeerProcess {
+    pub(crate) fn held(pidfd: OwnedFd, pid: Option<libc::pid_t>, source: Source) -> PeerProcess {
         PeerProcess {
             pidfd,
             pid,
+            source,
             connect: None,
             proc_pid: OnceLock::new(),
         }
+    }
+
+    /// Which mechanism named this process: `SO_PEERPIDFD`, the proven
+    /// fallback of older kernels ([`Source::SockDiag`]), a message's
+    /// `SCM_PIDFD`, a pidfd handed in, or the caller itself.
+    pub fn source(&self) -> Source {
+        self.source
     }
 
     /// The credentials the kernel recorded at connect, for a process taken
     /// from a socket.
     pub(crate) fn connect(&self) -> Option<&PeerCred> {
         self.connect.as_ref()
+    }
+
+    /// This process, taken from a socket whose `SO_PEERCRED` gave `cred`.
+    pub(crate) fn connected_as(mut self, cred: PeerCred) -> PeerProcess {
+        self.connect = Some(cred);
+        self
     }
 
     /// The process's pid in the caller's PID namespace, or `None` when it is
@@ -162,10 +185,11 @@ impl PeerProcess {
             procfs::in_live_task(
                 pid,
                 |dir| procfs::read(&dir.join("cmdline")),
-                // A zombie leader has no memory, so no arguments.
+                // An exiting task (a zombie leader too) has no memory, so no
+                // arguments; a live one may have none (execve with no argv).
                 |dir, answer| {
                     procfs::is_gone(answer)
-                        || matches!(answer, Ok(raw) if raw.is_empty() && procfs::task_exited(dir))
+                        || matches!(answer, Ok(raw) if raw.is_empty() && procfs::task_exiting(dir))
                 },
             )
         })?;

@@ -108,6 +108,36 @@ pub(crate) fn task_exited(dir: &Path) -> bool {
     }
 }
 
+/// Whether the task of directory `dir` is exiting or has exited: also while
+/// its exit releases its memory and descriptors (`PF_EXITING`), when
+/// `/proc/PID/exe` already fails with `ENOENT`, `cmdline` reads empty and
+/// `fd` lists nothing, though its pidfd does not say so until it is a zombie.
+pub(crate) fn task_exiting(dir: &Path) -> bool {
+    match read(&dir.join("stat")) {
+        Ok(stat) => {
+            let state = proc_parse::stat_field(&stat, 3).and_then(|state| state.first().copied());
+            let flags = proc_parse::stat_field(&stat, 9).and_then(proc_parse::number);
+            state.is_some_and(proc_parse::has_exited)
+                || flags.is_some_and(|flags| proc_parse::flags_exiting(flags as u64))
+        }
+        Err(_) => true,
+    }
+}
+
+/// Whether every task of the process that /proc shows as `pid` is exiting
+/// (see [`task_exiting`]): a leader that exited while other threads run on
+/// does not make the process exiting.
+pub(crate) fn process_exiting(pid: libc::pid_t) -> bool {
+    let leader = PathBuf::from(format!("/proc/{pid}"));
+    if !task_exiting(&leader) {
+        return false;
+    }
+    match fs::read_dir(leader.join("task")) {
+        Ok(tasks) => tasks.flatten().all(|task| task_exiting(&task.path())),
+        Err(_) => true,
+    }
+}
+
 /// Whether an error says that a task's directory or its memory is gone.
 pub(crate) fn is_gone<T>(answer: &io::Result<T>) -> bool {
     matches!(answer, Err(err) if matches!(err.raw_os_error(), Some(libc::ENOENT | libc::ESRCH)))

@@ -17,7 +17,7 @@
 
 use std::os::fd::{BorrowedFd, OwnedFd, RawFd};
 
-use crate::{Error, Message, PeerCred, PeerProcess, RecvFlags, SocketType};
+use crate::{Error, Fallback, Message, PeerCred, PeerProcess, RecvFlags, SocketType};
 
 /// [`crate::read`] for a descriptor number.
 pub fn read(fd: RawFd) -> Result<PeerCred, Error> {
@@ -42,6 +42,11 @@ pub fn pidfd(fd: RawFd) -> Result<OwnedFd, Error> {
 /// [`PeerProcess::from_socket`] for a descriptor number.
 pub fn peer_process(fd: RawFd) -> Result<PeerProcess, Error> {
     with_fd(fd, |fd| PeerProcess::from_socket(&fd))
+}
+
+/// [`PeerProcess::from_socket_with`] for a descriptor number.
+pub fn peer_process_with(fd: RawFd, fallback: Fallback) -> Result<PeerProcess, Error> {
+    with_fd(fd, |fd| PeerProcess::from_socket_with(&fd, fallback))
 }
 
 /// [`PeerProcess::from_pidfd`] for a pidfd number the caller keeps: it is

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{accept_client, become_nobody, is_root, me, open_fds};
-use peercred::{Error, PeerProcess};
+use peercred::{Error, PeerProcess, Source};
 
 #[test]
 fn extras() {
@@ -12,7 +12,7 @@ fn extras() {
     label_without_an_lsm();
     let (conn, _client, _dir) = accept_client(|| {});
     if peercred::pidfd(&conn).is_err_and(|e| matches!(e, Error::Unsupported(_))) {
-        eprintln!("skipped the pidfd parts: this kernel has no SO_PEERPIDFD (Linux < 6.5)");
+        eprintln!("skipped the pidfd parts: this kernel has neither SO_PEERPIDFD nor pidfd_open");
         return;
     }
     peer_process_of_a_live_zombie_and_reaped_peer();
@@ -45,6 +45,11 @@ fn label_without_an_lsm() {
 fn peer_process_of_a_live_zombie_and_reaped_peer() {
     let (conn, mut client, _dir) = accept_client(|| {});
     let peer = PeerProcess::from_socket(&conn).unwrap();
+    let source = match common::as_old_kernel() {
+        true => Source::SockDiag,
+        false => Source::PeerPidfd,
+    };
+    assert_eq!(peer.source(), source);
     assert_eq!(peer.pid(), Some(client.pid));
     assert!(peer.is_alive().unwrap());
     assert_eq!(peer.parent_pid().unwrap(), me().0);
@@ -84,7 +89,12 @@ fn peer_process_of_a_live_zombie_and_reaped_peer() {
     assert!(!peer.is_alive().unwrap());
     assert_eq!(peer.exe(), Err(Error::PeerExited));
     assert_eq!(peer.parent_pid(), Err(Error::PeerExited));
-    drop(peercred::pidfd(&conn).expect("a zombie still has a pidfd"));
+    if common::as_old_kernel() {
+        // A zombie holds no descriptor that could prove it is the peer.
+        assert_eq!(peercred::pidfd(&conn).err(), Some(Error::PeerExited));
+    } else {
+        drop(peercred::pidfd(&conn).expect("a zombie still has a pidfd"));
+    }
 
     client.reap();
     assert!(!peer.is_alive().unwrap());

@@ -23,6 +23,7 @@ fn right_process_and_thread() {
     thread_with_its_own_descriptor_table();
     server_whose_main_thread_exited();
     peer_whose_main_thread_exited();
+    peer_part_way_through_exiting();
 }
 
 fn args() -> Vec<std::ffi::OsString> {
@@ -202,4 +203,78 @@ extern "C" fn drop_ids_then_wait(hold: *mut c_void) -> *mut c_void {
         libc::read(hold, (&mut byte as *mut u8).cast(), 1);
         libc::_exit(0);
     }
+}
+
+/// A peer part-way through its exit: its memory is released (no exe, an empty
+/// cmdline) and it is closing thousands of descriptors, while its pidfd still
+/// says it runs. Every fact that needs what it released says it exited, never
+/// a bare ENOENT nor an empty command line.
+fn peer_part_way_through_exiting() {
+    let dir = common::TempDir::new();
+    let listener = UnixListener::bind(dir.path("s")).unwrap();
+    let addr = common::sockaddr(&dir.path("s"));
+    let (mut parent_end, child_end) = UnixStream::pair().unwrap();
+    // SAFETY: the child makes system calls only, then exits.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        unsafe {
+            // Socketpairs to close at exit: each release takes a while.
+            let mut limit: libc::rlimit = std::mem::zeroed();
+            libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+            limit.rlim_cur = limit.rlim_max.min(20_000);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            let connected = common::connect_raw(&addr);
+            let mut pair = [0; 2];
+            for _ in 0..limit.rlim_cur.saturating_sub(64) / 2 {
+                libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, pair.as_mut_ptr());
+            }
+            let mut byte = u8::from(connected);
+            libc::write(child_end.as_raw_fd(), (&byte as *const u8).cast(), 1);
+            libc::read(child_end.as_raw_fd(), (&mut byte as *mut u8).cast(), 1);
+            libc::_exit(0);
+        }
+    }
+    drop(child_end);
+    assert_eq!(read_byte(&mut parent_end), 1, "the peer could not connect");
+    let (conn, _) = listener.accept().unwrap();
+    let peer = PeerProcess::from_socket(&conn).unwrap();
+    assert_eq!(peer.cmdline().unwrap(), args());
+    write_byte(&mut parent_end, 0); // exit now
+    let exited = Some(peercred::Error::PeerExited);
+    let mut seen_running = false;
+    while proc_state(pid) != Some('Z') {
+        let exiting = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| {
+                stat.rsplit(')')
+                    .next()?
+                    .split_whitespace()
+                    .nth(6)?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .is_some_and(|flags| flags & 0x4 != 0); // PF_EXITING
+        if !exiting {
+            continue;
+        }
+        let (exe, cmdline, matches) = (peer.exe(), peer.cmdline(), peer.exe_matches("/bin/sh"));
+        let alive = peer.is_alive().unwrap();
+        if exe.is_ok() {
+            continue; // its memory is not released yet
+        }
+        assert_eq!(exe.err(), exited, "exe of an exiting peer");
+        assert_eq!(cmdline.err(), exited, "cmdline of an exiting peer");
+        assert_eq!(matches.err(), exited, "exe_matches of an exiting peer");
+        // Whichever way a new one is taken, it never describes more.
+        if let Ok(again) = PeerProcess::from_socket(&conn) {
+            assert!(matches!(again.exe(), Err(peercred::Error::PeerExited)));
+        }
+        seen_running |= alive;
+    }
+    if !seen_running {
+        eprintln!("note: the exit went too fast to be seen half-way (pidfd still saying alive)");
+    }
+    let mut status = 0;
+    // SAFETY: waits for our own child.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
 }

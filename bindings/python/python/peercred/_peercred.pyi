@@ -11,6 +11,7 @@ class _HasFileno(Protocol):
 _Socket = Union[_HasFileno, int]
 _Path = Union[str, bytes, PathLike[str], PathLike[bytes]]
 _IdMapping = Literal["mapped", "unmapped", "unknown"]
+_Source = Literal["SO_PEERPIDFD", "sock_diag", "SCM_PIDFD", "pidfd", "pidfd_open"]
 
 __version__: str
 __all__ = [
@@ -65,6 +66,12 @@ class PeerProcess:
     @property
     def pid(self) -> Optional[int]:
         """The pid in our PID namespace, or None when the process is outside it."""
+    @property
+    def source(self) -> _Source:
+        """Which mechanism named the process: "SO_PEERPIDFD" (the kernel's,
+        Linux >= 6.5), "sock_diag" (the proven fallback of older kernels, see
+        peer_process()), "SCM_PIDFD" (a message's), "pidfd" (from_pidfd()) or
+        "pidfd_open" (own_process())."""
     @property
     def closed(self) -> bool: ...
     def is_alive(self) -> bool: ...
@@ -208,7 +215,16 @@ def read(socket: _Socket) -> PeerCred: ...
 def groups(socket: _Socket) -> tuple[int, ...]: ...
 def security_label(socket: _Socket) -> Optional[str]: ...
 def pidfd(socket: _Socket) -> int: ...
-def peer_process(socket: _Socket) -> PeerProcess: ...
+def peer_process(socket: _Socket, *, fallback: bool = True) -> PeerProcess:
+    """The peer process of a socket: SO_PEERPIDFD (Linux >= 6.5), or where the
+    kernel lacks it and ``fallback`` is true, the pid read() gives pinned with
+    pidfd_open and kept only once proven (sock_diag, /proc/PID/fd) to hold the
+    other end of this connection (``source == "sock_diag"``); it raises instead
+    of guessing: ProcessLookupError (ESRCH) when the process with that pid holds
+    no end of it or has exited, PermissionError (EACCES) when its /proc/PID/fd
+    is not readable, OSError EREMOTE outside our PID namespace, ENOPROTOOPT
+    without pidfd_open or unix_diag. ``fallback=False``: ENOPROTOOPT before
+    Linux 6.5, for a daemon that insists on the kernel's pidfd."""
 def own_process() -> PeerProcess: ...
 def uid_mapping(uid: int) -> _IdMapping:
     """Whether a uid from the kernel is real in our user namespace or its overflow placeholder."""

@@ -231,20 +231,49 @@ impl Drop for Server {
 }
 
 /// Makes `getsockopt(SO_PEERPIDFD)` fail with ENOPROTOOPT in the process that
-/// `command` starts, as on kernels before 6.5.
+/// `command` starts, as on kernels before 6.5 (where the sock_diag fallback
+/// names the peer).
 pub fn without_so_peerpidfd(command: &mut Command) {
-    without_socket_option(command, libc::SYS_getsockopt, libc::SO_PEERPIDFD);
+    refuse(command, &[SO_PEERPIDFD_RULE]);
+}
+
+/// As on kernels before 5.3: no SO_PEERPIDFD and no pidfd_open (ENOSYS), so
+/// that no process can be held at all.
+pub fn without_any_pidfd(command: &mut Command) {
+    refuse(
+        command,
+        &[
+            SO_PEERPIDFD_RULE,
+            (libc::SYS_pidfd_open, None, libc::ENOSYS),
+        ],
+    );
 }
 
 /// Makes `setsockopt(SO_PASSPIDFD)` fail with ENOPROTOOPT in the process that
 /// `command` starts, as on kernels before 6.5: messages then carry no pidfd.
 pub fn without_so_passpidfd(command: &mut Command) {
-    without_socket_option(command, libc::SYS_setsockopt, libc::SO_PASSPIDFD);
+    refuse(
+        command,
+        &[(
+            libc::SYS_setsockopt,
+            Some(libc::SO_PASSPIDFD),
+            libc::ENOPROTOOPT,
+        )],
+    );
 }
 
-/// Makes `syscall` (getsockopt or setsockopt) of `option` fail with
-/// ENOPROTOOPT: a seccomp filter installed between fork and exec.
-fn without_socket_option(command: &mut Command, syscall: libc::c_long, option: libc::c_int) {
+/// A system call, the option (third argument) it must name, and the errno.
+type Rule = (libc::c_long, Option<libc::c_int>, libc::c_int);
+
+const SO_PEERPIDFD_RULE: Rule = (
+    libc::SYS_getsockopt,
+    Some(libc::SO_PEERPIDFD),
+    libc::ENOPROTOOPT,
+);
+
+/// Makes each rule's system call fail with its errno: a seccomp filter
+/// installed between fork and exec.
+fn refuse(command: &mut Command, rules: &[Rule]) {
     #[cfg(target_arch = "x86_64")]
     const AUDIT_ARCH: u32 = 0xC000_003E;
     #[cfg(target_arch = "aarch64")]
@@ -270,16 +299,30 @@ fn without_socket_option(command: &mut Command, syscall: libc::c_long, option: l
         jf: 0,
         k: value,
     };
-    let filter = [
-        load(ARCH),
-        skip_unless(AUDIT_ARCH, 5),
-        load(NR),
-        skip_unless(syscall as u32, 3),
-        load(OPTNAME),
-        skip_unless(option as u32, 1),
-        ret(libc::SECCOMP_RET_ERRNO | libc::ENOPROTOOPT as u32),
-        ret(libc::SECCOMP_RET_ALLOW),
-    ];
+    let allow = ret(libc::SECCOMP_RET_ALLOW);
+    // Each rule: load nr, skip the rest of the rule unless it matches, then
+    // (for an option) load it and skip the answer unless it matches.
+    let other_arch_allowed = libc::sock_filter {
+        code: (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16,
+        jt: 1,
+        jf: 0,
+        k: AUDIT_ARCH,
+    };
+    let mut filter = vec![load(ARCH), other_arch_allowed, allow];
+    for &(syscall, option, errno) in rules {
+        let answer = ret(libc::SECCOMP_RET_ERRNO | errno as u32);
+        filter.push(load(NR));
+        match option {
+            Some(option) => filter.extend([
+                skip_unless(syscall as u32, 3),
+                load(OPTNAME),
+                skip_unless(option as u32, 1),
+                answer,
+            ]),
+            None => filter.extend([skip_unless(syscall as u32, 1), answer]),
+        }
+    }
+    filter.push(allow);
     // SAFETY: only prctl and seccomp between fork and exec; the filter is
     // moved into the closure and outlives the call.
     unsafe {
@@ -309,5 +352,13 @@ pub fn peercred_without_so_peerpidfd(args: &[&str]) -> std::io::Result<Output> {
     let mut command = Command::new(PEERCRED);
     command.args(args);
     without_so_peerpidfd(&mut command);
+    command.output()
+}
+
+/// Runs `peercred args` as on a kernel without SO_PEERPIDFD and pidfd_open.
+pub fn peercred_without_any_pidfd(args: &[&str]) -> std::io::Result<Output> {
+    let mut command = Command::new(PEERCRED);
+    command.args(args);
+    without_any_pidfd(&mut command);
     command.output()
 }

@@ -26,7 +26,7 @@ pub use address::Address;
 pub use passcred::pass_credentials;
 pub use recvmsg::{recv, recv_with_flags, RecvFlags};
 
-use crate::{Error, PeerCred, PeerProcess};
+use crate::{Error, PeerCred, PeerProcess, Source};
 
 /// One message received by [`recv`]: how long it was, who sent it, from where,
 /// and whether anything was cut off. Dropping it closes its pidfd.
@@ -119,9 +119,10 @@ impl Message {
     /// when it could not install the pidfd (`EMFILE`...).
     pub fn peer_process(&self) -> Result<PeerProcess, Error> {
         match &self.pidfd {
-            Pidfd::Attached(fd) => PeerProcess::from_pidfd(
+            Pidfd::Attached(fd) => PeerProcess::from_pidfd_of(
                 fd.try_clone()
                     .map_err(|e| Error::Os(e.raw_os_error().unwrap_or(libc::EIO)))?,
+                Source::ScmPidfd,
             ),
             Pidfd::Taken => Err(Error::BadDescriptor),
             // Before Linux 6.16 the kernel cannot make a pidfd of a reaped process.

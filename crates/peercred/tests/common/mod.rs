@@ -21,6 +21,14 @@ pub fn me() -> (Option<i32>, u32, u32) {
     unsafe { (Some(libc::getpid()), libc::geteuid(), libc::getegid()) }
 }
 
+/// Whether the kernel answers as one without SO_PEERPIDFD (Linux 5.3 to 6.4):
+/// tests/old-kernel/as-old-kernel says so (PEERCRED_AS_OLD_KERNEL), as does
+/// its runner on a real Linux 6.1. PeerProcess of a socket is then the
+/// sock_diag fallback's, and there is no PIDFD_GET_INFO either.
+pub fn as_old_kernel() -> bool {
+    std::env::var_os("PEERCRED_AS_OLD_KERNEL").is_some()
+}
+
 pub fn is_root() -> bool {
     // SAFETY: plain libc getter.
     unsafe { libc::geteuid() == 0 }
