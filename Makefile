@@ -13,6 +13,7 @@ CARGO    ?= cargo
 PYTHON   ?= python3
 VERSION  := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)
 
+include mk/targets.mk
 include mk/rust.mk
 include mk/c.mk
 include mk/python.mk

@@ -5,7 +5,7 @@
 
 const net = require('node:net');
 const { getSystemErrorName } = require('node:util');
-const native = require('./binding.js');
+const { binding: native, forThisPlatform } = require('./native.js');
 
 const MAX_FD = 2147483647;
 // libuv names every errno the core returns except EREMOTE (the peer's pid is
@@ -77,7 +77,7 @@ function call(syscall, thunk) {
 
 // read() results arrive here (see src/read.rs for why).
 const out = new Uint32Array(3);
-native.setReadBuffer(out);
+native?.setReadBuffer(out);
 
 function read(socket) {
   const fd = fdOf(socket);
@@ -174,4 +174,4 @@ function peerProcess(socket) {
   return new PeerProcess(call('getsockopt', () => native.NativePeerProcess.fromSocket(fd)));
 }
 
-module.exports = { read, groups, securityLabel, pidfd, peerProcess, PeerProcess };
+module.exports = forThisPlatform({ read, groups, securityLabel, pidfd, peerProcess, PeerProcess });

@@ -7,7 +7,7 @@ const readline = require('node:readline');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const peercred = require('@peercred/node');
-const { NOBODY, isRoot, listen, acceptClient, finish, openFds } = require('./helpers.js');
+const { NOBODY, isRoot, qemuCannot, listen, acceptClient, finish, openFds } = require('./helpers.js');
 
 const NO_SESSION = 4294967295;
 
@@ -22,7 +22,9 @@ function pidfdSupported(conn) {
 }
 
 for (const groups of [[4242, 4343], []]) {
-  test(`groups of a peer with ${groups.length} supplementary groups`, { skip: !isRoot && 'setgroups needs root' }, async () => {
+  const skip = (!isRoot && 'setgroups needs root')
+    || (groups.length > 1 && qemuCannot('passes SO_PEERGROUPS through as a 4-byte int option: more than one group ends in ERANGE'));
+  test(`groups of a peer with ${groups.length} supplementary groups`, { skip }, async () => {
     const list = groups.length ? groups.join(',') : '-';
     const wrap = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, groups.length ? `--groups=${list}` : '--clear-groups'];
     const peer = await acceptClient({ wrap });
@@ -51,8 +53,11 @@ test('peer process of a live peer: its own facts', async (t) => {
   assert.strictEqual(live.pid, says.pid);
   assert.strictEqual(live.isAlive(), true);
   assert.strictEqual(live.parentPid(), says.ppid);
-  assert.strictEqual(live.exe(), says.exe);
-  assert.deepStrictEqual(live.cmdline(), says.cmdline);
+  const emulated = qemuCannot('runs the peer: the kernel (so /proc/PID/exe and cmdline) names qemu, the peer names its program');
+  await t.test('exe and cmdline', { skip: emulated }, () => {
+    assert.strictEqual(live.exe(), says.exe);
+    assert.deepStrictEqual(live.cmdline(), says.cmdline);
+  });
   assert.strictEqual(live.sessionId(), says.session === NO_SESSION ? null : says.session);
   assert.strictEqual(live.startTime(), says.start);
   assert.strictEqual(live.uid(), says.uid);

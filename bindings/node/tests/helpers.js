@@ -10,6 +10,11 @@ const REPO = process.env.PEERCRED_REPO;
 const cases = JSON.parse(fs.readFileSync(path.join(REPO, 'tests', 'cases.json'), 'utf8'));
 const NOBODY = 65534;
 const isRoot = process.geteuid() === 0;
+// make test-node-arm64 runs this suite with a real arm64 node under qemu-user
+// and names qemu in PEERCRED_UNDER_QEMU: what qemu cannot emulate is skipped
+// there only, with the reason. qemuCannot(what) is that reason, or false.
+const UNDER_QEMU = process.env.PEERCRED_UNDER_QEMU;
+const qemuCannot = (what) => Boolean(UNDER_QEMU) && `${UNDER_QEMU} ${what}`;
 
 /** A Unix-socket server in a folder that a client under another uid can reach. */
 async function listen(onConnection, serverOptions = {}) {
@@ -83,4 +88,4 @@ async function finish({ conn, child, server }) {
 
 const openFds = () => fs.readdirSync('/proc/self/fd').length;
 
-module.exports = { cases, NOBODY, isRoot, listen, startClient, acceptClient, finish, openFds };
+module.exports = { cases, NOBODY, isRoot, qemuCannot, listen, startClient, acceptClient, finish, openFds };
