@@ -14,7 +14,7 @@ ARM64_VENV := $(CROSS)/venv-arm64
 VENV_PYTHON ?= $(firstword $(wildcard /usr/bin/python3) $(PYTHON))
 # The platform tag maturin gives a target's wheel, and the wheel's file.
 wheel_platform = $(if $(filter %-gnu,$(1)),manylinux2014,musllinux_1_2)
-wheel_of       = $(PY_WHEELS)/peercred-$(VERSION)-cp39-abi3-$(if $(filter %-gnu,$(1)),manylinux_2_17,musllinux_1_2)_$(firstword $(subst -, ,$(1)))*.whl
+wheel_of       = $(PY_WHEELS)/peercred-$(VERSION)-cp39-abi3-$(call wheel_platform,$(1))_$(firstword $(subst -, ,$(1)))*.whl
 
 python: zig-tools
 	rm -rf $(PY_WHEELS) $(VENV)
@@ -45,7 +45,9 @@ test-python-arm64: python $(ARM64_PYTHON)
 	$(VENV)/bin/pip install -q --target $(ARM64_VENV)/lib/python3.11/site-packages --only-binary=:all: \
 	  --platform manylinux2014_aarch64 --implementation cp --python-version 3.11 \
 	  $(call wheel_of,aarch64-unknown-linux-gnu) -r $(PY_DIR)/requirements-test.txt
-	$(WITH_ZIG) $(CARGO) zigbuild -p peercred-python --features fault-injection --target $(call zig_target,aarch64-unknown-linux-gnu)
+	@# An extension module takes its Python symbols from the interpreter: no libpython to link.
+	PYO3_BUILD_EXTENSION_MODULE=1 $(WITH_ZIG) $(CARGO) zigbuild -p peercred-python --features fault-injection \
+	  --target $(call zig_target,aarch64-unknown-linux-gnu)
 	@echo "== pytest against the installed aarch64 wheel, arm64 CPython under $(QEMU)"
 	$(call python_suite,$(ARM64_VENV)/bin/python,$(ARM64_RUN),$(ROOT)/target/aarch64-unknown-linux-gnu/debug/lib_peercred.so)
 

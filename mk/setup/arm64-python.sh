@@ -7,7 +7,7 @@
 set -euo pipefail
 dest=$1
 packages=(python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libexpat1 zlib1g
-          libssl3 libffi8 libbz2-1.0 liblzma5 libuuid1 libcrypt1)
+          libssl3 libffi8 libbz2-1.0 liblzma5 libuuid1 libcrypt1 libsqlite3-0)
 debs=$(mktemp -d)
 trap 'rm -rf "$debs"' EXIT
 (cd "$debs" && apt-get download -qq "${packages[@]/%/:arm64}" 2>/dev/null)
