@@ -1,7 +1,7 @@
 # The C library: build, stage with its SONAME links, test, install, dist; and
 # one archive per target (zig links the library, against glibc 2.17 for gnu),
 # whose C suite runs on arm64 under qemu and, built with musl-gcc, on musl.
-.PHONY: c c-lib test-c install dist-c bench-c c-targets test-c-arm64 test-c-musl
+.PHONY: c c-lib test-c install dist-c bench-c c-targets c-arm64 test-c-arm64 test-c-musl
 
 PREFIX      ?= /usr/local
 DESTDIR     ?=
@@ -108,9 +108,16 @@ define c_suite
 	@echo "== C suite, static library"; $(4) $(BUILD)/c/$(notdir $(2))-static
 endef
 
+# The examples for aarch64, against the aarch64 archive's library.
+C_ARM64 := $(call c_tree,aarch64-unknown-linux-gnu)
+c-arm64: c-targets
+	mkdir -p $(BUILD)/c/arm64
+	$(foreach e,server client,$(ZIG_CC) -target aarch64-linux-gnu.2.17 $(C_FLAGS) -I$(C_ARM64)/include $(ROOT)/examples/c/$(e).c \
+	  -o $(BUILD)/c/arm64/$(e) -L$(C_ARM64)/lib -Wl,-rpath,$(C_ARM64)/lib -lpeercred$(newline))
+
 test-c-arm64: c-targets $(BUILD)/c/cases.h | cross-system
 	@echo "== the C suite for aarch64-unknown-linux-gnu (zig cc, glibc 2.17) under $(QEMU)"
-	$(call c_suite,$(ZIG_CC) -target aarch64-linux-gnu.2.17,$(call c_tree,aarch64-unknown-linux-gnu),$(C_STATIC_LIBS),$(UNDER_QEMU))
+	$(call c_suite,$(ZIG_CC) -target aarch64-linux-gnu.2.17,$(C_ARM64),$(C_STATIC_LIBS),$(UNDER_QEMU))
 
 # musl-gcc brings no kernel headers (Alpine's linux-headers): give it the
 # system's linux/ and asm/ folders alone, none of glibc's. Debian has no musl

@@ -3,7 +3,7 @@
 # sdist. The x86_64 manylinux wheel is installed into a fresh venv (.venv: the
 # demo and the tests use the installed wheel, never the source tree), the
 # aarch64 one into the venv of a real arm64 CPython run under qemu.
-.PHONY: python test-python test-python-arm64 dist-python bench-python
+.PHONY: python python-arm64 test-python test-python-arm64 dist-python bench-python
 
 PY_DIR     := $(ROOT)/bindings/python
 PY_WHEELS  := $(BUILD)/python/wheels
@@ -36,15 +36,19 @@ test-python: python
 	$(CARGO) build -p peercred-python --features fault-injection
 	$(call python_suite,$(VENV)/bin/python,,$(ROOT)/target/debug/lib_peercred.so)
 
-# The host's pip installs the aarch64 wheel and the test requirements' aarch64
-# wheels into the arm64 venv: pip itself under qemu would take a minute.
-ARM64_RUN := QEMU_LD_PREFIX=$(ARM64_SYSROOT) $(UNDER_QEMU)
-test-python-arm64: python $(ARM64_PYTHON)
+# The venv of the arm64 CPython with the aarch64 wheel. The host's pip
+# installs it and the test requirements' aarch64 wheels: pip itself under qemu
+# would take a minute.
+python-arm64: python $(ARM64_PYTHON)
 	rm -rf $(ARM64_VENV)
 	QEMU_LD_PREFIX=$(ARM64_SYSROOT) $(ARM64_PYTHON) -m venv --without-pip $(ARM64_VENV)
 	$(VENV)/bin/pip install -q --target $(ARM64_VENV)/lib/python3.11/site-packages --only-binary=:all: \
 	  --platform manylinux2014_aarch64 --implementation cp --python-version 3.11 \
 	  $(call wheel_of,aarch64-unknown-linux-gnu) -r $(PY_DIR)/requirements-test.txt
+
+# How everything arm64 runs: the sysroot serves the arm64 CPython's libraries.
+ARM64_RUN = QEMU_LD_PREFIX=$(ARM64_SYSROOT) $(UNDER_QEMU)
+test-python-arm64: python-arm64
 	@# An extension module takes its Python symbols from the interpreter: no libpython to link.
 	PYO3_BUILD_EXTENSION_MODULE=1 $(WITH_ZIG) $(CARGO) zigbuild -p peercred-python --features fault-injection \
 	  --target $(call zig_target,aarch64-unknown-linux-gnu)

@@ -1,5 +1,5 @@
 # The Rust crates: formatting, lints, unit/integration/doc tests, docs, examples.
-.PHONY: test-rust rust-examples
+.PHONY: test-rust test-rust-musl rust-examples
 
 test-rust:
 	$(CARGO) fmt --all --check
@@ -11,3 +11,8 @@ test-rust:
 
 rust-examples:
 	$(CARGO) build -p peercred-examples
+
+# The same tests linked statically against musl (the target's default), where
+# they run natively. The bindings are tested from their languages.
+test-rust-musl: rust-targets
+	$(CARGO) test --target x86_64-unknown-linux-musl --workspace --exclude peercred-python --exclude peercred-node
