@@ -22,6 +22,8 @@ TARGETS = [
     ("node", "@peercred/node read(socket)", C_FLOOR, 1.6, "x the raw C loop"),
     ("node", "@peercred/node read(socket)", ("node", "peercred 1.1.2 fromSock(socket)"), 0.33, "x peercred 1.1.2"),
     ("node", "@peercred/node read(fd)", C_FLOOR, None, "x the raw C loop"),
+    ("node", "libc: ELF interpreter of /proc/self/exe", ("node", "libc: process.report.getReport()"), None,
+     "x process.report"),
 ]
 
 

@@ -17,6 +17,7 @@ bench: bench-c python node
 	@echo "== Rust";   $(ROOT)/target/release/bench-read | tee -a $(BENCH_RESULTS)
 	@echo "== Python"; cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/bench.py | tee -a $(BENCH_RESULTS)
 	@echo "== Node";   BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/bench.js | tee -a $(BENCH_RESULTS)
+	@echo "== loading the Node package"; BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/load.js | tee -a $(BENCH_RESULTS)
 	@echo "== the shell approach"; BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/ss.js | tee -a $(BENCH_RESULTS)
 	@echo "== servers"
 	BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/server_throughput.js | tee -a $(BENCH_RESULTS)
