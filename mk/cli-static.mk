@@ -5,11 +5,9 @@
 CLI_TARGETS := x86_64-unknown-linux-musl aarch64-unknown-linux-musl
 cli_static   = $(BUILD)/cli/peercred-$(VERSION)-$(1)
 
-# A target folder of its own: the libraries' musl builds turn the static C
-# runtime off, and sharing one folder would rebuild the core at each switch.
 define cli_build
-	CARGO_TARGET_DIR=$(ROOT)/target/static $(WITH_ZIG) $(CARGO) zigbuild --release -p peercred-cli --target $(1)
-	install -Dm755 $(ROOT)/target/static/$(1)/release/peercred $(call cli_static,$(1))
+	$(WITH_ZIG) $(CARGO) zigbuild --release -p peercred-cli --target $(1)
+	install -Dm755 $(ROOT)/target/$(1)/release/peercred $(call cli_static,$(1))
 endef
 
 cli-static: zig-tools

@@ -1,5 +1,6 @@
 """Groups, the security label, the pidfd and the race-free peer process."""
 
+import contextlib
 import errno
 import os
 import socket
@@ -43,48 +44,51 @@ def _pidfd_or_skip(conn):
         raise
 
 
-def test_peer_process_of_a_live_zombie_and_reaped_peer():
+@contextlib.contextmanager
+def live_peer():
+    """A client in another process: (its Popen, what it says of itself, our connection, its PeerProcess)."""
     with listener() as (server, path), client_process(path) as (proc, says):
         conn, _ = server.accept()
         with conn:
             os.close(_pidfd_or_skip(conn))
             with peercred.peer_process(conn) as peer:
-                assert peer.pid == says["pid"]
-                assert peer.is_alive()
-                assert peer.parent_pid() == says["ppid"] == os.getpid()
-                assert peer.session_id() == (None if says["session"] == NO_SESSION else says["session"])
-                assert (peer.uid(), peer.gid()) == (says["uid"], says["gid"])
+                yield proc, says, conn, peer
 
-                proc.stdin.close()  # the client exits ...
-                os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)  # ... and stays a zombie
-                assert not peer.is_alive()
-                with pytest.raises(ProcessLookupError):
-                    peer.parent_pid()
-                os.close(peercred.pidfd(conn))  # a zombie still has a pidfd
 
-                proc.wait()  # reaped
-                assert not peer.is_alive()
-                with pytest.raises(ProcessLookupError):
-                    peer.exe()
-                with pytest.raises(ProcessLookupError):
-                    peercred.pidfd(conn)
-                with pytest.raises(ProcessLookupError):
-                    peercred.peer_process(conn)
-            assert peer.closed
-            with pytest.raises(ValueError):
-                peer.uid()
+def test_peer_process_of_a_live_zombie_and_reaped_peer():
+    with live_peer() as (proc, says, conn, peer):
+        assert peer.pid == says["pid"]
+        assert peer.is_alive()
+        assert peer.parent_pid() == says["ppid"] == os.getpid()
+        assert peer.session_id() == (None if says["session"] == NO_SESSION else says["session"])
+        assert (peer.uid(), peer.gid()) == (says["uid"], says["gid"])
+
+        proc.stdin.close()  # the client exits ...
+        os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)  # ... and stays a zombie
+        assert not peer.is_alive()
+        with pytest.raises(ProcessLookupError):
+            peer.parent_pid()
+        os.close(peercred.pidfd(conn))  # a zombie still has a pidfd
+
+        proc.wait()  # reaped
+        assert not peer.is_alive()
+        with pytest.raises(ProcessLookupError):
+            peer.exe()
+        with pytest.raises(ProcessLookupError):
+            peercred.pidfd(conn)
+        with pytest.raises(ProcessLookupError):
+            peercred.peer_process(conn)
+    assert peer.closed
+    with pytest.raises(ValueError):
+        peer.uid()
 
 
 @qemu_cannot("renders the peer's /proc/self (exe, cmdline, start time) unlike the kernel's /proc/PID, which names qemu")
 def test_peer_process_names_what_the_peer_runs():
-    with listener() as (server, path), client_process(path) as (_, says):
-        conn, _ = server.accept()
-        with conn:
-            os.close(_pidfd_or_skip(conn))
-            with peercred.peer_process(conn) as peer:
-                assert peer.exe() == says["exe"]
-                assert peer.cmdline() == says["cmdline"]
-                assert peer.start_time() == says["start"]
+    with live_peer() as (_, says, _, peer):
+        assert peer.exe() == says["exe"]
+        assert peer.cmdline() == says["cmdline"]
+        assert peer.start_time() == says["start"]
 
 
 def test_from_pidfd_keeps_the_callers_descriptor():
