@@ -16,18 +16,22 @@ VERSION  := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)
 include mk/targets.mk
 include mk/rust.mk
 include mk/c.mk
+include mk/cli.mk
 include mk/cli-static.mk
 include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
+include mk/servers.mk
 include mk/bench.mk
+include mk/api.mk
+include mk/release.mk
 
 .PHONY: demo test dist clean test-arm64 test-musl test-binaries test-demo-arm64
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 
-test: test-rust test-c test-python test-node test-demo test-arm64 test-musl
+test: test-rust test-cli test-c test-python test-node test-servers test-demo test-arm64 test-musl test-release
 	@echo "make test: all suites passed"
 
 # aarch64 under qemu-user: the C suite, the Python suite against the installed
@@ -41,6 +45,11 @@ test-musl: test-rust-musl test-c-musl test-binaries test-cli-static
 test-binaries: node python c-targets cli-static | cross-system
 	@echo "== every shipped binary: machine, libc, symbol versions, what musl's loader resolves"
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider $(ROOT)/tests/platforms/test_binaries.py
+
+# Publishable and stable: the registries' checks, the API/ABI baselines, and
+# the proof that both catch what they are meant to.
+.PHONY: test-release
+test-release: release-check test-release-checks test-api-breaks
 
 test-demo: demo-prereqs
 	$(PYTHON) tests/demo.py --quiet

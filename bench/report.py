@@ -11,17 +11,26 @@ import statistics
 import subprocess
 import sys
 
-C_FLOOR = ("c", "getsockopt(SO_PEERCRED) raw")
+C_RAW = ("c", "getsockopt(SO_PEERCRED) raw")
+# The system calls an exact answer needs (SO_PEERCRED, SO_ACCEPTCONN, getpid), done raw in C.
+C_FLOOR = ("c", "exact floor: SO_PEERCRED + SO_ACCEPTCONN + getpid raw")
+C_NO_SELF = ("c", "floor without the self check (no getpid)")
+PY_EXACT = ("python", "stdlib exact: SO_PEERCRED + SO_ACCEPTCONN + getpid")
 TARGETS = [
     # (lang, name, baseline, at most, what the ratio means)
-    ("c", "peercred_read", C_FLOOR, 1.10, "x the raw C loop"),
-    ("rust", "peercred::read", ("rust", "getsockopt(SO_PEERCRED) raw"), None, "x the raw libc call"),
-    ("python", "peercred.read(sock)", ("python", "stdlib getsockopt (bytes only)"), 1.0, "x the bare stdlib call"),
-    ("python", "peercred.read(fd)", ("python", "stdlib getsockopt (bytes only)"), None, "x the bare stdlib call"),
-    ("python", "stdlib getsockopt + struct.unpack + namedtuple", ("python", "stdlib getsockopt (bytes only)"), None, "x the bare stdlib call"),
-    ("node", "@peercred/node read(socket)", C_FLOOR, 1.6, "x the raw C loop"),
-    ("node", "@peercred/node read(socket)", ("node", "peercred 1.1.2 fromSock(socket)"), 0.33, "x peercred 1.1.2"),
-    ("node", "@peercred/node read(fd)", C_FLOOR, None, "x the raw C loop"),
+    ("c", "peercred_read", C_FLOOR, 1.05, "x the exact C floor"),
+    ("c", "peercred_read", C_RAW, None, "x the raw SO_PEERCRED loop"),
+    ("c", "exact floor: SO_PEERCRED + SO_ACCEPTCONN + getpid raw", C_RAW, None, "x the raw SO_PEERCRED loop"),
+    ("rust", "peercred::read", ("rust", "exact floor: SO_PEERCRED + SO_ACCEPTCONN + getpid raw"), None, "x the exact Rust floor"),
+    ("rust", "peercred::read", C_FLOOR, None, "x the exact C floor"),
+    ("python", "peercred.read(sock)", C_FLOOR, None, "x the exact C floor"),
+    ("python", "peercred.read(sock)", PY_EXACT, 1.0, "x the same calls from the stdlib"),
+    ("python", "peercred.read(fd)", PY_EXACT, None, "x the same calls from the stdlib"),
+    ("python", "peercred.read(sock)", ("python", "stdlib getsockopt (bytes only)"), None, "x the bare SO_PEERCRED call"),
+    ("python", "stdlib getsockopt + struct.unpack + namedtuple", ("python", "stdlib getsockopt (bytes only)"), None, "x the bare SO_PEERCRED call"),
+    ("node", "@peercred/node read(socket)", C_FLOOR, 1.5, "x the exact C floor"),
+    ("node", "@peercred/node read(fd)", C_FLOOR, None, "x the exact C floor"),
+    ("node", "@peercred/node read(socket)", ("node", "peercred 1.1.2 fromSock(socket)"), None, "x peercred 1.1.2 (one call, no checks)"),
     ("node", "libc: ELF interpreter of /proc/self/exe", ("node", "libc: process.report.getReport()"), None,
      "x process.report"),
 ]
@@ -41,7 +50,11 @@ def main(path):
     cpu_us = collections.defaultdict(list)
     check_us = collections.defaultdict(list)
     notes, ss_rows = [], []
+    frameworks = collections.defaultdict(list)
     for r in records:
+        if "req_per_s" in r:
+            frameworks[(r["lang"], r["framework"], r["mode"], r["identity"])].append(r["req_per_s"])
+            continue
         key = (r["lang"], r["name"])
         if "ns" in r:
             ns[key].append(r["ns"])
@@ -59,17 +72,21 @@ def main(path):
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"Machine: {cpu}, {len(open('/proc/cpuinfo').read().split('processor')) - 1} CPUs, Linux {platform.release()}")
     print(f"Tools: {version(['rustc', '--version'])}; {version(['cc', '--version'])}; Python {platform.python_version()}; Node {version(['node', '--version'])}")
-    print(f"ns per call: median of {rounds} alternating rounds; peer in another process\n")
-    print(f"{'':7} {'call':48} {'ns/call':>8}")
+    print(f"ns per call: CPU time of the caller, median of {rounds} alternating rounds; peer in another process\n")
+    print(f"{'':7} {'call':54} {'ns/call':>8}")
     for (lang, name), value in median.items():
-        print(f"{lang:7} {name:48} {value:8.1f}")
+        print(f"{lang:7} {name:54} {value:8.1f}")
     print("\nRatios (same run) and targets:")
     for lang, name, base, limit, meaning in TARGETS:
         if (lang, name) not in median or base not in median:
             continue
         ratio = median[(lang, name)] / median[base]
         verdict = "" if limit is None else (f"  target <= {limit:.2f}: " + ("met" if ratio <= limit else "MISSED"))
-        print(f"  {lang:7} {name:48} {ratio:6.2f}{meaning}{verdict}")
+        print(f"  {lang:7} {name:54} {ratio:6.2f}{meaning}{verdict}")
+    if C_FLOOR in median and C_NO_SELF in median:
+        added = median[C_FLOOR] - median[C_NO_SELF]
+        print(f"\nThe self check (a getpid() per read) adds {added:.0f} ns, "
+              f"{added / median[C_FLOOR] * 100:.0f}% of the exact floor")
     if ss_rows:
         print("\nThe shell approach of seed 000, one call per connection from a different client process:")
         for r in ss_rows:
@@ -92,6 +109,17 @@ def main(path):
             print(f"  {lang:7} {server:16} no read {plain_rate:6.0f}/s, {plain_cpu:5.1f} us CPU/conn; "
                   f"with read {checked_rate:6.0f}/s, {checked_cpu:5.1f} us CPU/conn; check {check:5.2f} us "
                   f"= {cost:4.1f}% of a connection  target < 3%: {'met' if cost < 3 else 'MISSED'}")
+    if frameworks:
+        print("\nFrameworks (medians of ABBA rounds): requests per second on a Unix socket without and with the")
+        print("caller's identity (a read per request; Python: peercred.uvicorn's protocol, the middleware and")
+        print("peer_cred), load from another process; the ratio is with/without, from the same run.")
+        for (lang, framework, mode, identity), values in frameworks.items():
+            if identity:
+                continue
+            plain = statistics.median(values)
+            checked = statistics.median(frameworks[(lang, framework, mode, True)])
+            what = "kept-alive connections" if mode == "keepalive" else "a new connection per request"
+            print(f"  {lang:7} {framework:20} {what:30} without {plain:7.0f}/s, with {checked:7.0f}/s = {checked / plain:5.3f}")
     for note in notes:
         print(f"\nNote: {note}")
 

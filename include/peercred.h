@@ -8,6 +8,25 @@
  * a negative errno on failure; outputs are written only on success. All
  * functions are thread-safe and never abort: an internal bug returns
  * PEERCRED_ERR_PANIC. Link with -lpeercred (pkg-config --libs peercred).
+ *
+ * Example: deciding on an accepted connection.
+ *
+ *   peercred_ucred cred;
+ *   int rc = peercred_read(conn, &cred); // -ENOTCONN also for a listening
+ *   if (rc < 0) {                        // socket and for our own socketpair
+ *       fprintf(stderr, "refused: %s\n", peercred_strerror(rc));
+ *       return;
+ *   }
+ *   if (peercred_uid_mapping(cred.uid) != PEERCRED_ID_MAPPED)
+ *       return;                    // the overflow uid: no account here is meant
+ *   // cred.pid is 0 for a peer outside our PID namespace, and kill(0, sig)
+ *   // signals our OWN process group; a pid may also be reused once the peer
+ *   // exits. Signal the peer through its pidfd, never kill(cred.pid) unchecked:
+ *   int pidfd = peercred_pidfd(conn);
+ *   if (pidfd >= 0) {
+ *       syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0);
+ *       close(pidfd);
+ *   }
  */
 
 #ifndef PEERCRED_H
@@ -30,6 +49,23 @@
 #define PEERCRED_ERR_PANIC -131
 
 /**
+ * A real id in the caller's user namespace (peercred_uid_mapping()).
+ */
+#define PEERCRED_ID_MAPPED 0
+
+/**
+ * The kernel's overflow placeholder: the peer's id has no mapping in the
+ * caller's user namespace, so no account here is meant (peercred_uid_mapping()).
+ */
+#define PEERCRED_ID_UNMAPPED 1
+
+/**
+ * The overflow id, which the caller's namespace also maps to a real account:
+ * the two cannot be told apart from here (peercred_uid_mapping()).
+ */
+#define PEERCRED_ID_UNKNOWN 2
+
+/**
  * When the process has no login session: the value of peercred_process_session_id().
  */
 #define PEERCRED_NO_SESSION UINT32_MAX
@@ -40,14 +76,22 @@
 typedef struct peercred_ucred {
   /**
    * The peer's pid, or 0 when the peer is outside the caller's PID namespace.
+   *
+   * Check for 0 before using it: kill(0, sig) signals the caller's OWN
+   * process group. And a pid names the peer only while it lives: to signal
+   * or inspect the peer, use the pidfd from peercred_pidfd()
+   * (pidfd_send_signal(2), peercred_process_*()), never kill(pid) unchecked.
    */
   int32_t pid;
   /**
-   * The peer's effective uid at connect() (65534 when unmapped in the caller's user namespace).
+   * The peer's effective uid at connect(), as the caller's user namespace
+   * numbers it: the overflow uid (/proc/sys/kernel/overflowuid, usually
+   * 65534) when it has none there; peercred_uid_mapping() tells which.
    */
   uint32_t uid;
   /**
-   * The peer's effective gid at connect() (65534 when unmapped in the caller's user namespace).
+   * The peer's effective gid at connect(); the overflow gid when it has none
+   * in the caller's user namespace; peercred_gid_mapping() tells which.
    */
   uint32_t gid;
 } peercred_ucred;
@@ -62,8 +106,10 @@ extern "C" {
  * Returns 0 and writes `*out`, or returns a negative errno and leaves `*out`
  * untouched: -EBADF (closed, negative or O_PATH fd), -ENOTSOCK (not a socket),
  * -EAFNOSUPPORT (not a Unix domain socket), -ENOTCONN (unconnected, listening
- * or datagram socket: pass the accepted connection), -EINVAL (`out` is NULL).
- * The kernel's placeholder for "no peer" is never returned as credentials.
+ * or datagram socket, whoever created it: pass the accepted connection; or a
+ * socketpair this process made, or a connection to itself, whose credentials
+ * name the caller, not the other end), -EINVAL (`out` is NULL). The kernel's
+ * placeholder for "no peer" is never returned as credentials.
  * `fd` is borrowed, not closed. Thread-safe.
  */
 int peercred_read(int fd, struct peercred_ucred *out);
@@ -73,7 +119,8 @@ int peercred_read(int fd, struct peercred_ucred *out);
  *
  * `*count` is the capacity of `groups` on entry and the number of ids written on
  * return. The primary gid is NOT added: it is in peercred_read()'s `gid`, and in
- * this list only if the peer itself listed it. Returns 0; -ERANGE with `*count`
+ * this list only if the peer itself listed it. A group with no gid in the
+ * caller's user namespace is the overflow gid: see peercred_gid_mapping(). Returns 0; -ERANGE with `*count`
  * set to the number needed and `groups` untouched when they do not fit (pass
  * `groups` NULL with `*count` 0 to ask); -EINVAL when `count` is NULL (or
  * `groups` is NULL with `*count` > 0); otherwise the errors of peercred_read().
@@ -108,8 +155,10 @@ int peercred_pidfd(int fd);
 
 /**
  * A static, NUL-terminated English text for a code returned by a peercred
- * function (a negative errno or PEERCRED_ERR_PANIC). Never NULL: unknown codes
- * get a generic text. The caller must not free it. Thread-safe.
+ * function (a negative errno or PEERCRED_ERR_PANIC): peercred's own words for
+ * every code it documents, the system's text (strerror) for any other errno.
+ * Never NULL; only a number that is no errno at all gets "unknown peercred
+ * error code". The caller must not free it. Thread-safe.
  */
 const char *peercred_strerror(int err);
 
@@ -118,6 +167,22 @@ const char *peercred_strerror(int err);
  * macros of the header it was built with. Static; thread-safe.
  */
 const char *peercred_version(void);
+
+/**
+ * Whether `uid`, as the kernel reported it to this process (peercred_read()'s
+ * `uid`), is a real uid in the caller's user namespace or the kernel's
+ * overflow placeholder (/proc/sys/kernel/overflowuid, usually 65534) for a uid
+ * it cannot name. Returns PEERCRED_ID_MAPPED, PEERCRED_ID_UNMAPPED,
+ * PEERCRED_ID_UNKNOWN, or a negative errno from reading /proc/self/uid_map or
+ * the sysctl (-ENOENT without /proc). Reads both on every call. Thread-safe.
+ */
+int peercred_uid_mapping(uint32_t uid);
+
+/**
+ * peercred_uid_mapping() for a gid (peercred_read()'s `gid`, or one of
+ * peercred_groups()), from /proc/self/gid_map and overflowgid.
+ */
+int peercred_gid_mapping(uint32_t gid);
 
 /**
  * The process's pid in the caller's PID namespace, 0 when it is not visible

@@ -6,7 +6,7 @@ BENCH         := $(BUILD)/bench
 BENCH_RESULTS := $(BENCH)/results.jsonl
 BENCH_MODULES := $(BENCH)/modules/node_modules
 
-bench: bench-c python node
+bench: bench-c python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_MODULES)
 	$(CARGO) build --release -p peercred-examples --bin bench-read
 	rm -rf $(BENCH) && mkdir -p $(BENCH)/modules
 	@echo "== installing peercred@1.1.2 from npm (built by node-gyp) for comparison"
@@ -22,5 +22,10 @@ bench: bench-c python node
 	@echo "== servers"
 	BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/server_throughput.js | tee -a $(BENCH_RESULTS)
 	cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/server_throughput.py | tee -a $(BENCH_RESULTS)
+	@echo "== frameworks: fastify, uvicorn + starlette (the servers suite's pinned installs)"
+	BENCH_MODULES=$(BENCH_MODULES) SERVERS_MODULES=$(SERVERS_NODE)/node_modules \
+	  node $(ROOT)/bench/node/framework_throughput.js | tee -a $(BENCH_RESULTS)
+	$(SERVERS_VENV)/bin/pip install -q --no-deps --force-reinstall $(PY_WHEELS)/peercred-$(VERSION)-*.whl
+	$(SERVERS_VENV)/bin/python $(ROOT)/bench/python/framework_throughput.py | tee -a $(BENCH_RESULTS)
 	@echo
 	$(VENV)/bin/python $(ROOT)/bench/report.py $(BENCH_RESULTS) | tee $(BENCH)/report.txt

@@ -1,7 +1,7 @@
 # The C library: build, stage with its SONAME links, test, install, dist; and
 # one archive per target (zig links the library, against glibc 2.17 for gnu),
 # whose C suite runs on arm64 under qemu and, built with musl-gcc, on musl.
-.PHONY: c c-lib test-c install dist-c bench-c c-targets c-arm64 test-c-arm64 test-c-musl
+.PHONY: c c-lib test-c install install-lib dist-c bench-c c-targets c-arm64 test-c-arm64 test-c-musl
 
 PREFIX      ?= /usr/local
 DESTDIR     ?=
@@ -25,6 +25,7 @@ define c_install
 	ln -sf libpeercred.so.0 $(2)/lib/libpeercred.so
 	install -Dm644 $(1)/libpeercred_ffi.a $(2)/lib/libpeercred.a
 	install -Dm644 $(ROOT)/include/peercred.h $(2)/include/peercred.h
+	install -Dm644 -t $(2)/share/doc/peercred $(ROOT)/LICENSE-MIT $(ROOT)/LICENSE-APACHE
 	mkdir -p $(2)/lib/pkgconfig
 	sed -e 's|@PREFIX@|$(3)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@STATIC_LIBS@|$(4)|' \
 	  $(ROOT)/crates/peercred-ffi/peercred.pc.in > $(2)/lib/pkgconfig/peercred.pc
@@ -62,7 +63,9 @@ test-c: c $(BUILD)/c/cases.h
 
 # PC_PREFIX is what the .pc file calls the prefix (dist uses a relocatable one).
 PC_PREFIX ?= $(PREFIX)
-install: c-lib
+# The library alone (the C archive's content); `make install` adds the command (mk/cli.mk).
+install: install-lib
+install-lib: c-lib
 	$(call c_install,$(ROOT)/target/release,$(DESTDIR)$(PREFIX),$(PC_PREFIX),$(C_STATIC_LIBS))
 
 # A relocatable .pc file: its prefix is where it lies.
@@ -73,7 +76,7 @@ dist-c: c-lib c-targets
 	$(call c_install,$(ROOT)/target/release,$(DIST)/c,$(PC_RELOCATABLE),$(C_STATIC_LIBS))
 	cp $(foreach t,$(TARGETS),$(call c_archive,$(t))) $(DIST)/c/
 
-# --- one archive per target -------------------------------------------------
+# One archive per target: peercred-VERSION-TARGET/{include,lib,share/doc/peercred}.
 C_TARGETS := $(BUILD)/c/targets
 c_name     = peercred-$(VERSION)-$(1)
 c_archive  = $(C_TARGETS)/$(call c_name,$(1)).tar.gz
@@ -91,7 +94,7 @@ define c_target
 	RUSTFLAGS='$(call c_rustflags,$(1))' $(WITH_ZIG) $(CARGO) zigbuild --release -p peercred-ffi --target $(call zig_target,$(1))
 	rm -rf $(call c_tree,$(1))
 	$(call c_install,$(ROOT)/target/$(1)/release,$(call c_tree,$(1)),$(PC_RELOCATABLE),$(call c_static_libs,$(1)))
-	tar -czf $(call c_archive,$(1)) -C $(C_TARGETS) $(call c_name,$(1))
+	tar -C $(C_TARGETS) --sort=name --owner=0 --group=0 --numeric-owner -czf $(call c_archive,$(1)) $(call c_name,$(1))
 endef
 
 c-targets: zig-tools

@@ -3,7 +3,7 @@
 .PHONY: cli-static test-cli-static dist-cli
 
 CLI_TARGETS := x86_64-unknown-linux-musl aarch64-unknown-linux-musl
-cli_static   = $(BUILD)/cli/peercred-$(VERSION)-$(1)
+cli_static   = $(BUILD)/cli-static/peercred-$(VERSION)-$(1)
 
 define cli_build
 	$(WITH_ZIG) $(CARGO) zigbuild --release -p peercred-cli --target $(1)

@@ -32,6 +32,7 @@ node: $(NODE_MODULES) zig-tools
 	$(foreach t,$(TARGETS),cd $(NODE_DIR) && $(WITH_ZIG) npx napi build -x --target $(call zig_target,$(t)) \
 	  --platform --release --strip --no-js --dts binding.d.ts$(newline))
 	mkdir -p $(NODE_BUILD)
+	cp $(ROOT)/LICENSE-MIT $(ROOT)/LICENSE-APACHE $(NODE_DIR)/
 	cd $(NODE_DIR) && npm pack --pack-destination $(NODE_BUILD) $(NPM_QUIET) >/dev/null
 	$(call node_install,$(NODE_SCRATCH))
 	rm -rf $(ROOT)/examples/node/node_modules

@@ -1,22 +1,67 @@
-"""The sockets of tests/cases.json's "fixtures", built in this process.
+"""The sockets of tests/cases.json's "fixtures": built in this process, or
+(the *-other-process ones) by a forked helper that hands one over.
 
 Standard library only: the Python suite uses it directly, and the Node suite
 through bindings/node/tests/with-fixtures.py for the sockets Node cannot make
-(socketpairs, seqpacket, Unix datagram, netlink, pipes, O_PATH).
+(socketpairs, seqpacket, Unix datagram, netlink, pipes, O_PATH, SCM_RIGHTS).
 """
 
 import contextlib
 import os
+import signal
 import socket
 import tempfile
 
+OTHER_PROCESS = "-other-process"
+
+
+def _helper(name, path):
+    """Forks a helper that makes the socket `name` asks for, hands it over
+    (SCM_RIGHTS), keeps the rest, and waits to be killed. Returns (socket, pid)."""
+    here, there = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            here.close()
+            if name == "socketpair-stream" + OTHER_PROCESS:
+                handed, _kept = socket.socketpair()
+            else:
+                listener = socket.socket(socket.AF_UNIX)
+                listener.bind(path)
+                listener.listen()
+                handed = listener
+                if name != "unix-stream-listening" + OTHER_PROCESS:
+                    client = socket.socket(socket.AF_UNIX)
+                    client.connect(path)
+                    accepted, _ = listener.accept()
+                    handed = accepted if name == "unix-stream-accepted" + OTHER_PROCESS else client
+            socket.send_fds(there, [b"x"], [handed.fileno()])
+            while True:
+                signal.pause()
+        finally:
+            os._exit(1)
+    there.close()
+    with here:
+        _, fds, _, _ = socket.recv_fds(here, 1, 1)
+    return socket.socket(fileno=fds[0]), pid
+
 
 @contextlib.contextmanager
-def fixture_socket(name):
-    """Yields what tests/cases.json's fixture `name` describes (a socket, an fd or -1)."""
+def fixture_socket(name, peers=None):
+    """Yields what tests/cases.json's fixture `name` describes (a socket, an fd
+    or -1); the helper's pid of a *-other-process fixture goes to peers[name]."""
     with contextlib.ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory())
         path = os.path.join(tmp, "s")
+
+        if name.endswith(OTHER_PROCESS):
+            handed, pid = _helper(name, os.path.join(tmp, "helper"))
+            stack.callback(os.waitpid, pid, 0)
+            stack.callback(os.kill, pid, signal.SIGKILL)
+            if peers is not None:
+                peers[name] = pid
+            yield stack.enter_context(handed)
+            return
 
         def sock(family, kind):
             return stack.enter_context(socket.socket(family, kind))

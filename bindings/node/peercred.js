@@ -3,11 +3,13 @@
 // everything else in the native binding (src/), whose semantics are the core
 // crate's. See index.d.ts for the documentation of each function.
 
+const http = require('node:http');
 const net = require('node:net');
 const { getSystemErrorName } = require('node:util');
 const { binding: native, forThisPlatform } = require('./native.js');
 
 const MAX_FD = 2147483647;
+const MAX_ID = 4294967295;
 // libuv names every errno the core returns except EREMOTE (the peer's pid is
 // not visible from our PID namespace); 66 on every Linux architecture.
 const EREMOTE = 66;
@@ -30,29 +32,78 @@ function handleFd(handle) {
   return fd;
 }
 
-/** The descriptor of `socket`: a net.Socket (or anything with a live _handle.fd) or an fd number. */
+// Loaded on first use: a server without HTTP/2 never pays for node:http2.
+let http2;
+const isHttp2Request = (value) => 'stream' in value && value instanceof (http2 ??= require('node:http2')).Http2ServerRequest;
+
+/**
+ * The socket behind what a server hands to a handler: a request's net.Socket,
+ * for HTTP/2 the proxy that forwards _handle to the session's socket, or the
+ * connection of a gRPC call served by listenGrpc(). Anything else unchanged.
+ */
+function socketBehind(value) {
+  if (value instanceof http.IncomingMessage || isHttp2Request(value)) {
+    if (value.socket) return value.socket;
+    throw socketClosed(); // detached from its connection
+  }
+  if (grpcSockets !== null && typeof value.getPeer === 'function') return grpcSocket(value);
+  return value;
+}
+
+function outOfRange(name, value, max) {
+  const err = new RangeError(
+    `The value of "${name}" is out of range. It must be an integer >= 0 && <= ${max}. Received ${value}`,
+  );
+  err.code = 'ERR_OUT_OF_RANGE';
+  return err;
+}
+
+function invalidType(name, expected, value) {
+  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(value)}`);
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
+
+/**
+ * The descriptor of `socket`: a net.Socket (or anything with a live
+ * _handle.fd), a request, a listening net.Server (which the core then refuses
+ * as it refuses every listening socket), or an fd number.
+ */
 function fdOf(socket) {
   if (typeof socket === 'number') {
     if (Number.isInteger(socket) && socket >= 0 && socket <= MAX_FD) return socket;
-    const err = new RangeError(
-      `The value of "socket" is out of range. It must be an integer >= 0 && <= ${MAX_FD}. Received ${socket}`,
-    );
-    err.code = 'ERR_OUT_OF_RANGE';
-    throw err;
+    throw outOfRange('socket', socket, MAX_FD);
   }
+  if (!(socket instanceof net.Socket) && socket !== null && typeof socket === 'object') socket = socketBehind(socket);
   if (socket instanceof net.Socket || (socket !== null && typeof socket === 'object' && '_handle' in socket)) {
     const handle = socket.destroyed ? null : socket._handle;
     const fd = handle ? handleFd(handle) : -1;
     if (fd >= 0) return fd;
-    const err = new Error('Socket is closed');
-    err.code = 'ERR_SOCKET_CLOSED';
-    throw err;
+    if (socket instanceof net.Server) {
+      const err = new Error('Server is not running.');
+      err.code = 'ERR_SERVER_NOT_RUNNING';
+      throw err;
+    }
+    throw socketClosed();
   }
-  const err = new TypeError(
-    `The "socket" argument must be an instance of net.Socket or of type number. Received ${describe(socket)}`,
+  throw invalidType(
+    'socket',
+    'an instance of net.Socket, http.IncomingMessage or http2.Http2ServerRequest, or of type number',
+    socket,
   );
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  throw err;
+}
+
+/** A uid or gid: an integer from 0 to 4294967295. */
+function idOf(name, id) {
+  if (typeof id !== 'number') throw invalidType(name, 'of type number', id);
+  if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw outOfRange(name, id, MAX_ID);
+  return id;
+}
+
+function socketClosed() {
+  const err = new Error('Socket is closed');
+  err.code = 'ERR_SOCKET_CLOSED';
+  return err;
 }
 
 /** Rethrows a native error in the shape of Node's system errors (fs, net). */
@@ -75,18 +126,29 @@ function call(syscall, thunk) {
   }
 }
 
-// read() results arrive here (see src/read.rs for why).
-const out = new Uint32Array(3);
-native?.setReadBuffer(out);
+// read() results arrive in this evaluation's own array, named by its id on
+// every call (see src/read.rs for why). The array is never handed out.
+const out = new Uint32Array(new ArrayBuffer(12));
+const outId = native?.registerReadBuffer(out);
 
 function read(socket) {
   const fd = fdOf(socket);
   try {
-    native.readInto(fd);
+    native.readInto(fd, outId);
   } catch (e) {
     throw systemError(e, 'getsockopt');
   }
   return { pid: out[0] === 0 ? null : out[0], uid: out[1], gid: out[2] };
+}
+
+function uidMapping(uid) {
+  const id = idOf('uid', uid);
+  return call('open', () => native.uidMapping(id));
+}
+
+function gidMapping(gid) {
+  const id = idOf('gid', gid);
+  return call('open', () => native.gidMapping(id));
 }
 
 function groups(socket) {
@@ -174,4 +236,93 @@ function peerProcess(socket) {
   return new PeerProcess(call('getsockopt', () => native.NativePeerProcess.fromSocket(fd)));
 }
 
-module.exports = forThisPlatform({ read, groups, securityLabel, pidfd, peerProcess, PeerProcess });
+// One PeerProcess per connection, keyed by what emits 'close' when the
+// connection ends: the net.Socket, or the HTTP/2 session (one per connection,
+// while req.socket is a new proxy per stream).
+const connectionProcesses = new WeakMap();
+
+function closeOwner(value) {
+  if (value instanceof net.Socket) return value;
+  if (value !== null && typeof value === 'object') {
+    if (value instanceof http.IncomingMessage) return value.socket;
+    if (isHttp2Request(value)) return value.stream.session;
+    if (grpcSockets !== null && typeof value.getPeer === 'function') return grpcSocket(value);
+  }
+  const err = new TypeError(
+    'The "connection" argument must be an instance of net.Socket, http.IncomingMessage or http2.Http2ServerRequest, ' +
+      `or a gRPC call served by listenGrpc(). Received ${describe(value)}`,
+  );
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  throw err;
+}
+
+function connectionProcess(connection) {
+  const owner = closeOwner(connection);
+  if (!owner || owner.destroyed) throw socketClosed();
+  let process = connectionProcesses.get(owner);
+  if (process === undefined || process.closed) {
+    process = peerProcess(connection);
+    connectionProcesses.set(owner, process);
+    owner.once('close', () => {
+      process.close();
+      if (connectionProcesses.get(owner) === process) connectionProcesses.delete(owner);
+    });
+  }
+  return process;
+}
+
+// gRPC (@grpc/grpc-js): a handler sees a call, never its connection. listenGrpc
+// accepts the connections itself, labels each socket's remoteAddress, which
+// grpc-js reports as call.getPeer(), and injects it into the gRPC server.
+let grpcSockets = null;
+let grpcConnections = 0;
+const GRPC_LABEL = 'peercred-unix:';
+
+function grpcSocket(call) {
+  const peer = call.getPeer();
+  const socket = grpcSockets.get(peer);
+  if (socket !== undefined) return socket;
+  if (peer.startsWith(GRPC_LABEL)) throw socketClosed();
+  const err = new TypeError(`This gRPC call did not arrive through listenGrpc(): its peer is ${JSON.stringify(peer)}`);
+  err.code = 'ERR_INVALID_ARG_VALUE';
+  throw err;
+}
+
+function listenGrpc(grpcServer, path, credentials) {
+  const injector = grpcServer.createConnectionInjector(credentials);
+  grpcSockets ??= new Map();
+  const server = net.createServer((socket) => {
+    try {
+      read(socket);
+    } catch {
+      socket.destroy(); // a connection whose caller cannot be read is never served
+      return;
+    }
+    const label = `${GRPC_LABEL}${++grpcConnections}`;
+    Object.defineProperty(socket, 'remoteAddress', { value: label });
+    grpcSockets.set(label, socket);
+    socket.once('close', () => grpcSockets.delete(label));
+    injector.injectConnection(socket);
+  });
+  server.once('close', () => injector.destroy());
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+module.exports = forThisPlatform({
+  read,
+  groups,
+  securityLabel,
+  pidfd,
+  peerProcess,
+  PeerProcess,
+  connectionProcess,
+  listenGrpc,
+  uidMapping,
+  gidMapping,
+});

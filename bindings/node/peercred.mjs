@@ -1,5 +1,16 @@
 // ESM entry: the same functions as the CommonJS entry (one implementation).
 import peercred from './peercred.js';
 
-export const { read, groups, securityLabel, pidfd, peerProcess, PeerProcess } = peercred;
+export const {
+  read,
+  groups,
+  securityLabel,
+  pidfd,
+  peerProcess,
+  PeerProcess,
+  connectionProcess,
+  listenGrpc,
+  uidMapping,
+  gidMapping,
+} = peercred;
 export default peercred;

@@ -13,7 +13,10 @@ use peercred_ffi::*;
 
 /// Descriptors worth aiming at, beside arbitrary numbers.
 struct Targets {
-    pair: (UnixStream, UnixStream),
+    /// A connection from a forked client, which lives as long as this process.
+    conn: UnixStream,
+    /// Our own socketpair: refused with -ENOTCONN.
+    own: (UnixStream, UnixStream),
     _listener: UnixListener,
     listener_fd: i32,
     pidfd: Option<OwnedFd>,
@@ -22,14 +25,23 @@ struct Targets {
 fn targets() -> &'static Targets {
     static TARGETS: OnceLock<Targets> = OnceLock::new();
     TARGETS.get_or_init(|| {
-        let pair = UnixStream::pair().unwrap();
         let path = std::env::temp_dir().join(format!("peercred-fuzz-{}.sock", std::process::id()));
         let _ = std::fs::remove_file(&path);
         let listener = UnixListener::bind(&path).unwrap();
-        let fd = peercred_pidfd(pair.0.as_raw_fd());
+        // SAFETY: the child connects, then sleeps until this process dies.
+        if unsafe { libc::fork() } == 0 {
+            let _client = UnixStream::connect(&path);
+            unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+            loop {
+                unsafe { libc::pause() };
+            }
+        }
+        let (conn, _) = listener.accept().unwrap();
+        let fd = peercred_pidfd(conn.as_raw_fd());
         // SAFETY: a new descriptor that we own.
         let pidfd = (fd >= 0).then(|| unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) });
-        Targets { listener_fd: listener.as_raw_fd(), _listener: listener, pair, pidfd }
+        let own = UnixStream::pair().unwrap();
+        Targets { listener_fd: listener.as_raw_fd(), _listener: listener, conn, own, pidfd }
     })
 }
 
@@ -58,8 +70,8 @@ fuzz_target!(|data: &[u8]| {
     for op in data.chunks(4) {
         let [which, target, cap_lo, cap_hi] = [0, 1, 2, 3].map(|i| op.get(i).copied().unwrap_or(0));
         let fd = match target % 6 {
-            0 => t.pair.0.as_raw_fd(),
-            1 => t.pair.1.as_raw_fd(),
+            0 => t.conn.as_raw_fd(),
+            1 => t.own.0.as_raw_fd(),
             2 => t.listener_fd,
             3 => t.pidfd.as_ref().map_or(-1, |fd| fd.as_raw_fd()),
             4 => -(i32::from(target) + 1),

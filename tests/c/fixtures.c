@@ -5,11 +5,13 @@
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static struct sockaddr_un unix_path(struct fixture *fx, const char *name) {
@@ -72,7 +74,77 @@ static int pair(struct fixture *fx, int type) {
     return sv[0];
 }
 
+/* Sends `fd` over `chan` with SCM_RIGHTS. */
+static int send_fd(int chan, int fd) {
+    char byte = 0;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
+    return sendmsg(chan, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int chan) {
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+    if (recvmsg(chan, &msg, MSG_CMSG_CLOEXEC) != 1) return -1;
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS) return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
+    return fd;
+}
+
+/* The *-other-process fixtures: a forked helper listens, connects and accepts
+ * (or makes a socketpair), hands over the socket `name` asks for, keeps the
+ * rest, and waits to be killed by fixture_close(). */
+static int from_helper(struct fixture *fx, const char *name) {
+    int chan[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan) < 0) return -1;
+    struct sockaddr_un addr = unix_path(fx, "listener");
+    fx->peer = fork();
+    if (fx->peer < 0) return -1;
+    if (fx->peer == 0) {
+        int handed;
+        if (!strcmp(name, "socketpair-stream-other-process")) {
+            int sv[2];
+            handed = socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 ? -1 : sv[0];
+        } else {
+            int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+            if (bind(listener, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(listener, 4) < 0) _exit(1);
+            handed = listener;
+            if (strcmp(name, "unix-stream-listening-other-process") != 0) {
+                int client = socket(AF_UNIX, SOCK_STREAM, 0);
+                if (connect(client, (struct sockaddr *)&addr, sizeof addr) < 0) _exit(1);
+                int accepted = accept(listener, NULL, NULL);
+                handed = !strcmp(name, "unix-stream-accepted-other-process") ? accepted : client;
+            }
+        }
+        if (handed < 0 || send_fd(chan[1], handed) < 0) _exit(1);
+        for (;;) pause();
+    }
+    int fd = recv_fd(chan[0]);
+    close(chan[0]);
+    close(chan[1]);
+    return fd;
+}
+
 static int build(const char *name, struct fixture *fx) {
+    size_t len = strlen(name), suffix = strlen("-other-process");
+    if (len > suffix && !strcmp(name + len - suffix, "-other-process")) return from_helper(fx, name);
     if (!strcmp(name, "socketpair-stream")) return pair(fx, SOCK_STREAM);
     if (!strcmp(name, "socketpair-dgram")) return pair(fx, SOCK_DGRAM);
     if (!strcmp(name, "socketpair-seqpacket")) return pair(fx, SOCK_SEQPACKET);
@@ -129,6 +201,10 @@ int fixture_open(const char *name, struct fixture *fx) {
 
 void fixture_close(struct fixture *fx) {
     if (fx->fd >= 0 && fx->owns_fd) close(fx->fd);
+    if (fx->peer > 0) {
+        kill(fx->peer, SIGKILL);
+        waitpid(fx->peer, NULL, 0);
+    }
     for (int i = 0; i < 3; i++)
         if (fx->keep[i] >= 0) close(fx->keep[i]);
     if (!fx->dir[0]) return;

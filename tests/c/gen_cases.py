@@ -9,10 +9,10 @@ cases = json.load(open(sys.argv[1]))
 rows = []
 for case in cases["semantics"]:
     expect = case["expect"]
-    code = "0" if expect.get("cred") == "self" else f"-{expect['errno']}"
+    code = "0" if expect.get("cred") == "peer" else f"-{expect['errno']}"
     rows.append(f'    {{"{case["socket"]}", {code}}},')
 with open(sys.argv[2], "w") as out:
     out.write("/* Generated from tests/cases.json by tests/c/gen_cases.py: do not edit. */\n")
     out.write("#include <errno.h>\n\n")
-    out.write("static const struct semantics_case {\n    const char *socket;\n    int expect; /* 0: credentials of this process */\n} SEMANTICS[] = {\n")
+    out.write("static const struct semantics_case {\n    const char *socket;\n    int expect; /* 0: credentials of the fixture's helper process */\n} SEMANTICS[] = {\n")
     out.write("\n".join(rows) + "\n};\n")

@@ -1,10 +1,14 @@
-/* Runs the C suite and prints "c: N passed, M failed". */
+/* Runs the C suite and prints "c: N passed, M failed". With --read-fd3 it is
+ * the exec'd child of test_inherited_listener instead. */
+#include <string.h>
+
 #include "check.h"
 #include "suite.h"
 
 int checks_passed, checks_failed;
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--read-fd3") == 0) return read_fd3();
     int before = open_fd_count();
     test_cases();
     test_version();
@@ -17,6 +21,8 @@ int main(void) {
     test_label();
     test_pidfd_lifecycle();
     test_pid_reuse();
+    test_inherited_listener();
+    test_unmapped_ids();
     CHECK(open_fd_count() == before, "descriptors open: %d before the suite, %d after", before, open_fd_count());
     printf("c: %d passed, %d failed\n", checks_passed, checks_failed);
     return checks_failed != 0;

@@ -16,6 +16,9 @@ void test_groups(void);
 void test_label(void);
 void test_pidfd_lifecycle(void);
 void test_pid_reuse(void);
+void test_inherited_listener(void);
+void test_unmapped_ids(void);
+int read_fd3(void);
 int open_fd_count(void);
 
 #endif

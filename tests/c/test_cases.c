@@ -22,8 +22,9 @@ void test_cases(void) {
         int rc = peercred_read(fx.fd, &cred);
         CHECK(rc == c->expect, "%s: got %d (%s), want %d", c->socket, rc, peercred_strerror(rc), c->expect);
         if (c->expect == 0) {
-            CHECK(cred.pid == getpid() && cred.uid == geteuid() && cred.gid == getegid(),
-                  "%s: got pid %d uid %u gid %u", c->socket, (int)cred.pid, cred.uid, cred.gid);
+            CHECK(fx.peer > 0 && cred.pid == fx.peer && cred.uid == geteuid() && cred.gid == getegid(),
+                  "%s: got pid %d uid %u gid %u, helper %d", c->socket, (int)cred.pid, cred.uid, cred.gid,
+                  (int)fx.peer);
         } else {
             CHECK(cred.pid == -7 && cred.uid == 7 && cred.gid == 7, "%s: *out written on failure", c->socket);
         }
@@ -32,7 +33,7 @@ void test_cases(void) {
     }
     /* arguments.c in tests/cases.json */
     struct fixture fx;
-    fixture_open("socketpair-stream", &fx);
+    fixture_open("unix-stream-accepted-other-process", &fx);
     CHECK(peercred_read(fx.fd, NULL) == -EINVAL, "NULL out");
     fixture_close(&fx);
 }
@@ -44,4 +45,12 @@ void test_version(void) {
     CHECK(PEERCRED_ERR_PANIC == -ENOTRECOVERABLE, "PEERCRED_ERR_PANIC %d", PEERCRED_ERR_PANIC);
     CHECK(strstr(peercred_strerror(-ENOTCONN), "listening") != NULL, "strerror(-ENOTCONN)");
     CHECK(peercred_strerror(12345) != NULL, "strerror of an unknown code");
+    /* Every code the library documents has peercred's own words. */
+    static const int codes[] = {-EBADF,  -ENOTSOCK, -EAFNOSUPPORT, -ENOTCONN, -ENOPROTOOPT, -ESRCH, -EREMOTE,
+                                -EINVAL, -ERANGE,   -EPROTO,       -EACCES,   -EPERM,       -ENOENT, -EILSEQ,
+                                -EMFILE, -ENFILE,   -ENOMEM,       -EIO,      PEERCRED_ERR_PANIC};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        const char *text = peercred_strerror(codes[i]);
+        CHECK(text && !strstr(text, "unknown") && !strstr(text, "os error"), "strerror(%d): %s", codes[i], text);
+    }
 }

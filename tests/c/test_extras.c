@@ -55,11 +55,15 @@ void test_groups(void) {
 }
 
 void test_label(void) {
-    int sv[2];
-    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+    struct listener l;
+    struct peer p;
+    if (listener_open(&l, SOCK_STREAM) < 0 || peer_start(&p, &l, SOCK_STREAM, SAME_IDS, 0, NULL, 0) < 0) {
+        CHECK(0, "label: cannot start the client");
+        return;
+    }
     char buf[256] = "untouched";
     size_t len = sizeof buf;
-    int rc = peercred_security_label(sv[0], buf, &len);
+    int rc = peercred_security_label(p.conn, buf, &len);
     if (rc == 0) {
         SKIP("label: a labelling LSM is loaded, so the no-LSM path cannot be shown (got \"%s\")", buf);
         CHECK(len == strlen(buf) + 1, "label length %zu", len);
@@ -67,8 +71,8 @@ void test_label(void) {
         /* A real label cannot be made without SELinux, AppArmor or Smack. */
         CHECK(rc == -ENOPROTOOPT && strcmp(buf, "untouched") == 0 && len == sizeof buf, "no LSM: rc %d", rc);
     }
-    close(sv[0]);
-    close(sv[1]);
+    peer_reap(&p);
+    listener_close(&l);
 }
 
 /* The process facts that a live peer must answer with its own values. */

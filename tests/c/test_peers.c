@@ -102,23 +102,18 @@ static long reads_per_thread(void) {
 }
 
 struct reader {
+    int conn;   /* an accepted connection from a client process */
+    pid_t peer; /* that client */
     long reads;
     long wrong;
 };
 
 static void *reader_thread(void *arg) {
     struct reader *r = arg;
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-        r->wrong = -1;
-        return NULL;
-    }
     for (long i = 0; i < r->reads; i++) {
         peercred_ucred cred = {0};
-        if (peercred_read(sv[i % 2], &cred) != 0 || cred.pid != getpid() || cred.uid != geteuid()) r->wrong++;
+        if (peercred_read(r->conn, &cred) != 0 || cred.pid != r->peer || cred.uid != geteuid()) r->wrong++;
     }
-    close(sv[0]);
-    close(sv[1]);
     return NULL;
 }
 
@@ -140,10 +135,23 @@ static void *churn_thread(void *arg) {
 void test_threads(void) {
     pthread_t readers[THREADS], churners[2];
     struct reader work[THREADS];
+    struct listener l;
+    struct peer clients[THREADS];
+    /* The clients fork before any thread starts. */
+    if (listener_open(&l, SOCK_STREAM) < 0) {
+        CHECK(0, "threads: listener");
+        return;
+    }
+    for (int i = 0; i < THREADS; i++) {
+        if (peer_start(&clients[i], &l, SOCK_STREAM, SAME_IDS, 0, NULL, 0) < 0) {
+            CHECK(0, "threads: cannot start client %d", i);
+            return;
+        }
+    }
     long churn = reads_per_thread() / 4;
     for (int i = 0; i < 2; i++) pthread_create(&churners[i], NULL, churn_thread, &churn);
     for (int i = 0; i < THREADS; i++) {
-        work[i] = (struct reader){.reads = reads_per_thread(), .wrong = 0};
+        work[i] = (struct reader){.conn = clients[i].conn, .peer = clients[i].pid, .reads = reads_per_thread()};
         pthread_create(&readers[i], NULL, reader_thread, &work[i]);
     }
     for (int i = 0; i < THREADS; i++) {
@@ -151,4 +159,8 @@ void test_threads(void) {
         CHECK(work[i].wrong == 0, "thread %d: %ld wrong answers", i, work[i].wrong);
     }
     for (int i = 0; i < 2; i++) pthread_join(churners[i], NULL);
+    /* Each client holds copies of the earlier ones' pipes: let all go first. */
+    for (int i = 0; i < THREADS; i++) peer_release(&clients[i]);
+    for (int i = 0; i < THREADS; i++) peer_reap(&clients[i]);
+    listener_close(&l);
 }

@@ -1,6 +1,6 @@
 """What an ELF file asks of the system that loads it, read with binutils' readelf
 (which reads every architecture): machine, interpreter, NEEDED libraries,
-SONAME, the glibc symbol versions it needs, and the symbols a musl loader
+the glibc symbol versions it needs, and the symbols a musl loader
 cannot resolve in it."""
 
 import re
@@ -28,11 +28,6 @@ def interpreter(path):
 
 def needed(path):
     return re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", readelf("-d", path))
-
-
-def soname(path):
-    found = re.search(r"\(SONAME\)\s+Library soname: \[(.+?)\]", readelf("-d", path))
-    return found and found.group(1)
 
 
 def glibc_versions(path):

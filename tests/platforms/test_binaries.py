@@ -72,28 +72,20 @@ def test_wheel(tmp_path, arch, libc):
     check_library(extension, arch, libc, host_symbol=lambda s: s.startswith(("Py", "_Py")))
 
 
+# Their layout is release-check's (tests/release/check_c.py); here, what is inside.
 @pytest.mark.parametrize("arch,libc", TARGETS)
 def test_c_archive(tmp_path, arch, libc):
     archive = the_one(f"c/targets/peercred-*-{arch}-unknown-linux-{libc}.tar.gz")
     top = archive.name.removesuffix(".tar.gz")
-    version = top.split("-")[1]
     with tarfile.open(archive) as tgz:
-        links = {m.name: m.linkname for m in tgz.getmembers() if m.issym()}
-        files = {m.name for m in tgz.getmembers() if m.isfile()}
         tgz.extractall(tmp_path)
-    assert files == {f"{top}/{f}" for f in ("include/peercred.h", f"lib/libpeercred.so.{version}",
-                                             "lib/libpeercred.a", "lib/pkgconfig/peercred.pc")}
-    assert links == {f"{top}/lib/libpeercred.so.0": f"libpeercred.so.{version}",
-                     f"{top}/lib/libpeercred.so": "libpeercred.so.0"}
     pc = (tmp_path / top / "lib/pkgconfig/peercred.pc").read_text()
     assert "prefix=${pcfiledir}/../..\n" in pc  # relocatable: wherever it is unpacked
-    library = tmp_path / top / "lib" / f"libpeercred.so.{version}"
-    assert elf.soname(library) == "libpeercred.so.0"
-    check_library(library, arch, libc)
+    check_library((tmp_path / top / "lib/libpeercred.so.0").resolve(), arch, libc)
 
 
 @pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
 def test_the_command_is_static(arch):
-    command = the_one(f"cli/peercred-*-{arch}-unknown-linux-musl")
+    command = the_one(f"cli-static/peercred-*-{arch}-unknown-linux-musl")
     assert elf.machine(command) == arch
     assert elf.interpreter(command) is None and elf.needed(command) == []

@@ -17,7 +17,7 @@ import pytest
 import elf
 
 BUILD = Path(__file__).resolve().parents[2] / "build"
-COMMANDS = sorted((BUILD / "cli").glob("peercred-*-unknown-linux-musl"))
+COMMANDS = sorted((BUILD / "cli-static").glob("peercred-*-unknown-linux-musl"))
 NOBODY = 65534
 
 SERVER = """

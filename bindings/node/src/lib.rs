@@ -6,5 +6,6 @@
 
 mod error;
 mod extras;
+mod mapping;
 mod process;
 mod read;

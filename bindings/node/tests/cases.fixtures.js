@@ -9,7 +9,7 @@ const os = require('node:os');
 const { read } = require('@peercred/node');
 const { cases } = require('./helpers.js');
 
-const given = JSON.parse(process.env.PEERCRED_FIXTURES ?? '{}');
+const { fds: given = {}, peers = {} } = JSON.parse(process.env.PEERCRED_FIXTURES ?? '{}');
 const overrides = cases.overrides.node;
 
 function fixture(name) {
@@ -30,8 +30,8 @@ for (const { socket: name, expect } of cases.semantics) {
       assert.throws(() => read(fd), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
       return;
     }
-    if (expect.cred === 'self') {
-      assert.deepStrictEqual(read(fd), { pid: process.pid, uid: process.geteuid(), gid: process.getegid() });
+    if (expect.cred === 'peer') {
+      assert.deepStrictEqual(read(fd), { pid: peers[name], uid: process.geteuid(), gid: process.getegid() });
       return;
     }
     assert.throws(() => read(fd), (err) => {

@@ -26,6 +26,7 @@ async function listen(onConnection, serverOptions = {}) {
   fs.chmodSync(sockPath, 0o666);
   return {
     path: sockPath,
+    server,
     close: () => new Promise((resolve) => server.close(() => {
       fs.rmSync(dir, { recursive: true, force: true });
       resolve();

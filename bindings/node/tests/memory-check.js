@@ -1,8 +1,10 @@
 'use strict';
-// Run with --expose-gc: a million reads on one socket, then resident memory growth.
+// Run with --expose-gc: a million reads on a connection from another process,
+// then resident memory growth.
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { spawn } = require('node:child_process');
 const { read } = require('@peercred/node');
 
 const sockPath = path.join(os.tmpdir(), `peercred-m-${process.pid}.sock`);
@@ -15,10 +17,10 @@ const server = net.createServer((conn) => {
   const grownKiB = Math.round((process.memoryUsage().rss - before) / 1024);
   process.stdout.write(JSON.stringify({ grownKiB }));
   conn.destroy();
-  client.destroy();
+  client.kill();
   server.close();
 });
 let client;
 server.listen(sockPath, () => {
-  client = net.connect(sockPath);
+  client = spawn(process.execPath, ['-e', `require('node:net').connect(${JSON.stringify(sockPath)}); setInterval(() => {}, 1000)`]);
 });

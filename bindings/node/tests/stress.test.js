@@ -6,6 +6,7 @@ const assert = require('node:assert');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { Worker } = require('node:worker_threads');
+const { acceptClient, finish } = require('./helpers.js');
 
 function run(file, workerData) {
   const worker = new Worker(path.join(__dirname, file), { workerData });
@@ -17,11 +18,17 @@ function run(file, workerData) {
 const READS = Number(process.env.PEERCRED_TEST_READS ?? 100_000);
 
 test(`8 worker threads x ${READS.toLocaleString('en')} reads while sockets open and close`, async () => {
+  const peers = [];
+  for (let i = 0; i < 8; i++) peers.push(await acceptClient());
   const churn = [run('worker-churn.js', { sockets: 3000 }), run('worker-churn.js', { sockets: 3000 })];
-  const readers = Array.from({ length: 8 }, () => run('worker-own-socket.js', { reads: READS }));
+  const readers = peers.map((peer) => run('worker-read.js', { fd: peer.conn._handle.fd, reads: READS }));
   const results = await Promise.all(readers);
   await Promise.all(churn);
-  for (const result of results) assert.deepStrictEqual(result, { reads: READS, wrong: 0 });
+  results.forEach((result, i) => {
+    const { pid, uid, gid } = peers[i].says;
+    assert.deepStrictEqual(result, { wrong: 0, cred: { pid, uid, gid } });
+  });
+  await Promise.all(peers.map(finish));
 });
 
 test('a million reads grow resident memory by less than 5 MB', () => {

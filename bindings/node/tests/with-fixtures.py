@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Builds the fixtures of tests/cases.json that Node cannot make itself, then
 execs the given command (node) with them inherited. exec keeps the pid, so the
-fixtures' creator is the Node process itself: "self" still means process.pid.
-The descriptor of each fixture is passed in PEERCRED_FIXTURES as JSON.
+Node process is the creator of every fixture made here, and the parent of the
+helpers of the *-other-process ones. PEERCRED_FIXTURES passes, as JSON, the
+descriptor of each fixture ("fds") and the pid of each helper ("peers").
 
 Usage: with-fixtures.py node cases.fixtures.js
 """
@@ -22,13 +23,13 @@ MADE_BY_NODE = {"closed-fd", "negative-fd"}
 
 cases = json.loads((REPO / "tests" / "cases.json").read_text())
 stack = contextlib.ExitStack()
-fds = {}
+fds, peers = {}, {}
 for case in cases["semantics"]:
     if case["socket"] in MADE_BY_NODE:
         continue
-    thing = stack.enter_context(fixture_socket(case["socket"]))
+    thing = stack.enter_context(fixture_socket(case["socket"], peers))
     fd = thing if isinstance(thing, int) else thing.fileno()
     os.set_inheritable(fd, True)
     fds[case["socket"]] = fd
-os.environ["PEERCRED_FIXTURES"] = json.dumps(fds)
+os.environ["PEERCRED_FIXTURES"] = json.dumps({"fds": fds, "peers": peers})
 os.execvp(sys.argv[1], sys.argv[1:])

@@ -9,7 +9,9 @@ use crate::error::to_py;
 use crate::fd::fd_of;
 
 /// The peer's supplementary group ids as captured at connect(), as the kernel
-/// lists them: the primary gid (``read(sock).gid``) is not added.
+/// lists them: the primary gid (``read(sock).gid``) is not added, and every
+/// group with no gid in our user namespace is the overflow gid (see
+/// ``gid_mapping``).
 #[pyfunction]
 pub(crate) fn groups<'py>(socket: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
     let groups = peercred::raw::groups(fd_of(socket)?).map_err(to_py)?;

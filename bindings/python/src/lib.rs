@@ -20,5 +20,7 @@ fn _peercred(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(extras::security_label, module)?)?;
     module.add_function(wrap_pyfunction!(extras::pidfd, module)?)?;
     module.add_function(wrap_pyfunction!(process::peer_process, module)?)?;
+    module.add_function(wrap_pyfunction!(cred::uid_mapping, module)?)?;
+    module.add_function(wrap_pyfunction!(cred::gid_mapping, module)?)?;
     Ok(())
 }

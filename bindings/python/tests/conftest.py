@@ -20,10 +20,6 @@ CASES = json.loads((REPO / "tests" / "cases.json").read_text())
 NOBODY = 65534
 
 
-def me():
-    return (os.getpid(), os.geteuid(), os.getegid())
-
-
 @contextlib.contextmanager
 def listener(kind=socket.SOCK_STREAM):
     """A listening Unix socket in a folder that a client under another uid can reach."""
@@ -71,6 +67,15 @@ def client_process(path, **popen_args):
         proc.stdin.close()
         proc.wait(timeout=10)
         proc.stdout.close()
+
+
+@contextlib.contextmanager
+def peer_connection(**popen_args):
+    """An accepted connection from a client in another process; yields (conn, what it says of itself)."""
+    with listener() as (server, path), client_process(path, **popen_args) as (_, says):
+        conn, _ = server.accept()
+        with conn:
+            yield conn, says
 
 
 def requires_root(what):

@@ -2,12 +2,13 @@
 
 import builtins
 import errno
+import os
 import socket
 
 import pytest
 
 import peercred
-from conftest import CASES, fixture_socket, me
+from conftest import CASES, fixture_socket
 
 SEMANTICS = {case["socket"]: case["expect"] for case in CASES["semantics"]}
 
@@ -15,9 +16,10 @@ SEMANTICS = {case["socket"]: case["expect"] for case in CASES["semantics"]}
 @pytest.mark.parametrize("name", list(SEMANTICS))
 def test_semantics(name):
     expect = SEMANTICS[name]
-    with fixture_socket(name) as sock:
-        if expect.get("cred") == "self":
-            assert tuple(peercred.read(sock)) == me()
+    peers = {}
+    with fixture_socket(name, peers) as sock:
+        if expect.get("cred") == "peer":
+            assert tuple(peercred.read(sock)) == (peers[name], os.geteuid(), os.getegid())
             return
         with pytest.raises(OSError) as raised:
             peercred.read(sock)
@@ -49,8 +51,9 @@ def test_arguments(case):
 
 
 @pytest.mark.parametrize("call", [peercred.groups, peercred.security_label, peercred.pidfd, peercred.peer_process])
-def test_every_function_follows_the_same_rules(call):
-    with fixture_socket("unix-stream-listening") as sock, pytest.raises(OSError) as raised:
+@pytest.mark.parametrize("fixture", ["unix-stream-listening", "socketpair-stream", "unix-stream-listening-other-process"])
+def test_every_function_follows_the_same_rules(call, fixture):
+    with fixture_socket(fixture) as sock, pytest.raises(OSError) as raised:
         call(sock)
     assert raised.value.errno == errno.ENOTCONN
     with pytest.raises(TypeError):

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import peercred
-from conftest import NOBODY, client_process, listener, qemu_cannot, requires_root
+from conftest import NOBODY, client_process, listener, peer_connection, qemu_cannot, requires_root
 
 NO_SESSION = 4294967295
 QEMU_GROUPS = qemu_cannot("passes SO_PEERGROUPS through as a 4-byte int option: more than one group ends in ERANGE")
@@ -26,9 +26,8 @@ def test_groups_of_a_peer(extra):
 
 
 def test_security_label_without_an_lsm_is_none():
-    a, b = socket.socketpair()
-    with a, b:
-        label = peercred.security_label(a)
+    with peer_connection() as (conn, _):
+        label = peercred.security_label(conn)
     if label is not None:
         pytest.skip(f"a labelling LSM is loaded here (label {label!r}): the None path cannot be shown")
     # A real label cannot be made without SELinux, AppArmor or Smack loaded.
@@ -92,17 +91,16 @@ def test_peer_process_names_what_the_peer_runs():
 
 
 def test_from_pidfd_keeps_the_callers_descriptor():
-    a, b = socket.socketpair()
-    with a, b:
-        fd = _pidfd_or_skip(a)
+    with peer_connection() as (conn, says):
+        fd = _pidfd_or_skip(conn)
         try:
             with peercred.PeerProcess.from_pidfd(fd) as peer:
-                assert peer.pid == os.getpid() and peer.fileno() != fd
+                assert peer.pid == says["pid"] and peer.fileno() != fd
             os.fstat(fd)  # still open: ours to close
         finally:
             os.close(fd)
     with pytest.raises(OSError) as raised:
-        peercred.PeerProcess.from_pidfd(a)  # closed socket object
+        peercred.PeerProcess.from_pidfd(conn)  # closed socket object
     assert raised.value.errno == errno.EBADF
 
 
@@ -111,9 +109,9 @@ def _open_fds():
 
 
 def test_no_call_leaves_a_descriptor_behind():
-    a, b = socket.socketpair()
+    own, other = socket.socketpair()
     tcp = socket.create_server(("127.0.0.1", 0))
-    with a, b, tcp:
+    with peer_connection() as (a, _), own, other, tcp:
         before = _open_fds()
         for _ in range(200):
             peercred.read(a)
@@ -129,6 +127,8 @@ def test_no_call_leaves_a_descriptor_behind():
             for call in (peercred.read, peercred.groups, peercred.pidfd, peercred.peer_process):
                 with pytest.raises(OSError):
                     call(tcp)
+                with pytest.raises(OSError):
+                    call(own)
         assert _open_fds() == before
 
 

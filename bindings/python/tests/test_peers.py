@@ -1,6 +1,7 @@
 """Peers in other processes and under other ids, asyncio, and threads."""
 
 import asyncio
+import contextlib
 import errno
 import os
 import socket
@@ -10,7 +11,7 @@ import threading
 import pytest
 
 import peercred
-from conftest import NOBODY, client_process, listener, me, requires_root
+from conftest import NOBODY, client_process, listener, peer_connection, requires_root
 
 
 def test_client_in_another_process():
@@ -54,21 +55,22 @@ def test_asyncio_server_with_a_client_process():
     assert [c.pid for c in seen] == [client_pid]
 
 
-def test_threads_read_their_own_sockets():
+def test_threads_read_their_own_connections():
     wrong = []
 
-    def work():
-        a, b = socket.socketpair()
-        with a, b:
-            for _ in range(20_000):
-                if tuple(peercred.read(a)) != me():
-                    wrong.append(1)
+    def work(conn, says):
+        expected = (says["pid"], says["uid"], says["gid"])
+        for _ in range(20_000):
+            if tuple(peercred.read(conn)) != expected:
+                wrong.append(1)
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with contextlib.ExitStack() as stack:
+        peers = [stack.enter_context(peer_connection()) for _ in range(8)]
+        threads = [threading.Thread(target=work, args=peer) for peer in peers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     assert not wrong
 
 

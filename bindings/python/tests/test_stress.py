@@ -1,10 +1,12 @@
-"""Many threads at once while sockets come and go, and memory over a million reads."""
+"""Many threads at once while sockets come and go, and memory over a million
+reads, each on a connection from another process."""
 
+import contextlib
 import socket
 import threading
 
 import peercred
-from conftest import me
+from conftest import peer_connection
 
 
 def test_eight_threads_while_sockets_open_and_close():
@@ -17,25 +19,23 @@ def test_eight_threads_while_sockets_open_and_close():
             a.close()
             b.close()
 
-    def read_own(sock):
-        expected = me()
+    def read_own(conn, says):
+        expected = (says["pid"], says["uid"], says["gid"])
         for _ in range(100_000):
-            if tuple(peercred.read(sock)) != expected:
-                wrong.append(sock)
+            if tuple(peercred.read(conn)) != expected:
+                wrong.append(conn)
 
-    pairs = [socket.socketpair() for _ in range(8)]
-    churners = [threading.Thread(target=churn) for _ in range(2)]
-    readers = [threading.Thread(target=read_own, args=(a,)) for a, _ in pairs]
-    for t in churners + readers:
-        t.start()
-    for t in readers:
-        t.join()
-    stop.set()
-    for t in churners:
-        t.join()
-    for a, b in pairs:
-        a.close()
-        b.close()
+    with contextlib.ExitStack() as stack:
+        peers = [stack.enter_context(peer_connection()) for _ in range(8)]
+        churners = [threading.Thread(target=churn) for _ in range(2)]
+        readers = [threading.Thread(target=read_own, args=peer) for peer in peers]
+        for t in churners + readers:
+            t.start()
+        for t in readers:
+            t.join()
+        stop.set()
+        for t in churners:
+            t.join()
     assert not wrong
 
 
@@ -45,12 +45,11 @@ def _rss_kib():
 
 
 def test_a_million_reads_do_not_grow_memory():
-    a, b = socket.socketpair()
-    with a, b:
+    with peer_connection() as (conn, _):
         for _ in range(10_000):
-            peercred.read(a)
+            peercred.read(conn)
         before = _rss_kib()
         for _ in range(1_000_000):
-            peercred.read(a)
+            peercred.read(conn)
         grown = _rss_kib() - before
     assert grown < 5 * 1024, f"resident memory grew by {grown} KiB"

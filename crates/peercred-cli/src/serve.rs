@@ -1,59 +1,187 @@
-//! `peercred serve PATH`: prints each client's credentials as it connects.
+//! `peercred serve PATH`: listens on PATH and prints each client's credentials
+//! as it connects.
+//!
+//! It deletes nothing but a socket file nobody listens on: PATH must be a
+//! socket (`lstat`, so a symlink is not followed) and a probe `connect()` must be
+//! refused. Any other file at PATH is refused and left untouched; on exit it
+//! removes its own socket only if PATH still is that socket.
 
 use std::ffi::CString;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
+use std::os::linux::net::SocketAddrExt;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::Path;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::os::unix::net::{SocketAddr, UnixListener};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
+use std::time::Duration;
 
+use crate::connect::{abstract_name, connect, Unreachable};
 use crate::peer::Peer;
+use crate::{fail, DEFAULT_CONNECT_TIMEOUT};
 
+pub const LONG_ABOUT: &str = "\
+Listen on PATH and print each client's credentials as it connects.
+
+For each connection, one line on standard output: `pid=P uid=U (user) gid=G \
+(group) exe=EXE`, the ids the kernel recorded at the client's connect() and \
+its executable read through its pidfd; a client that has already exited gets \
+`pid=none (...)` instead of a pid.
+
+PATH must not exist, or be a socket file nobody listens on (a stale one), which \
+is replaced. Anything else is refused with one line and exit status 1 and left \
+untouched: a regular file, a directory, a symbolic link, a live server's socket, \
+or a server that is alive but not accepting. On SIGINT or SIGTERM it says which \
+signal arrived, removes its socket if PATH still is that socket, and exits 0.";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where to listen: a path where nothing exists, a socket file nobody
+    /// listens on (a stale one, which is replaced), or @NAME for a name in the
+    /// abstract namespace.
+    pub path: PathBuf,
+    /// How long the probe of an existing socket waits for room in its server's
+    /// accept queue, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value = DEFAULT_CONNECT_TIMEOUT, value_parser = crate::duration::parse)]
+    pub timeout: Duration,
+}
+
+/// What the signal handler needs, set once before it is installed.
 static SOCKET: OnceLock<CString> = OnceLock::new();
+static SOCKET_DEV: AtomicU64 = AtomicU64::new(0);
+static SOCKET_INO: AtomicU64 = AtomicU64::new(0);
 
-/// Removes the socket and exits: both async-signal-safe.
-extern "C" fn on_signal(_: libc::c_int) {
-    if let Some(path) = SOCKET.get() {
-        // SAFETY: a NUL-terminated path that lives for the whole program.
-        unsafe { libc::unlink(path.as_ptr()) };
+/// Says which signal ended the server, removes its socket if PATH still is it,
+/// and exits: all async-signal-safe (write, lstat, unlink, _exit).
+extern "C" fn on_signal(signal: libc::c_int) {
+    let name: &[u8] = if signal == libc::SIGINT {
+        b"peercred: SIGINT"
+    } else {
+        b"peercred: SIGTERM"
+    };
+    write_stderr(name);
+    if remove_own_socket() {
+        write_stderr(b", removed the socket");
     }
+    write_stderr(b"\n");
     // SAFETY: _exit is async-signal-safe.
     unsafe { libc::_exit(0) };
 }
 
-/// Binds `path`, replacing a stale socket file but never a live server's.
-fn bind(path: &Path) -> Result<UnixListener, String> {
-    match UnixStream::connect(path) {
-        Ok(_) => return Err("another server is live there".into()),
-        Err(err) if err.kind() == ErrorKind::ConnectionRefused => std::fs::remove_file(path)
-            .map_err(|err| format!("cannot remove the stale socket: {err}"))?,
-        Err(_) => {}
+/// Removes our socket if PATH still is it (same device and inode); true if it did.
+/// Async-signal-safe: lstat and unlink only.
+fn remove_own_socket() -> bool {
+    let Some(path) = SOCKET.get() else {
+        return false;
+    };
+    // SAFETY: all-zero is a valid stat buffer; the path lives for the whole program.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    let ours = unsafe { libc::lstat(path.as_ptr(), &mut st) } == 0
+        && st.st_dev == SOCKET_DEV.load(Ordering::Relaxed)
+        && st.st_ino == SOCKET_INO.load(Ordering::Relaxed);
+    // SAFETY: a NUL-terminated path that lives for the whole program.
+    ours && unsafe { libc::unlink(path.as_ptr()) } == 0
+}
+
+fn write_stderr(bytes: &[u8]) {
+    // SAFETY: write(2) from a valid buffer; a failure leaves nothing to do.
+    unsafe { libc::write(libc::STDERR_FILENO, bytes.as_ptr().cast(), bytes.len()) };
+}
+
+/// Binds `path`, replacing only a socket file that nobody listens on.
+fn bind(path: &Path, timeout: Duration) -> Result<UnixListener, String> {
+    if let Some(name) = abstract_name(path) {
+        // No file to replace: a name in use is refused by bind itself (EADDRINUSE).
+        if connect(path, timeout).is_ok() {
+            return Err("another server is live there".into());
+        }
+        return SocketAddr::from_abstract_name(name)
+            .and_then(|addr| UnixListener::bind_addr(&addr))
+            .map_err(|err| err.to_string());
+    }
+    match std::fs::symlink_metadata(path) {
+        Err(err) if err.kind() == ErrorKind::NotFound => {}
+        Err(err) => return Err(err.to_string()),
+        Ok(meta) if !meta.file_type().is_socket() => {
+            return Err(format!(
+                "{} is there, not a socket: refusing to replace it",
+                kind(&meta)
+            ))
+        }
+        Ok(meta) => match connect(path, timeout) {
+            Ok(_) => return Err("another server is live there".into()),
+            Err(Unreachable::Stale) => remove_stale(path, &meta)?,
+            Err(Unreachable::Missing) => {}
+            Err(why) => return Err(format!("{why}: leaving it alone")),
+        },
     }
     UnixListener::bind(path).map_err(|err| err.to_string())
 }
 
-pub fn run(path: &Path) -> ExitCode {
-    let listener = match bind(path) {
+/// Unlinks the stale socket, unless PATH has meanwhile become another file.
+fn remove_stale(path: &Path, probed: &std::fs::Metadata) -> Result<(), String> {
+    let now = std::fs::symlink_metadata(path).map_err(|err| err.to_string())?;
+    if (now.dev(), now.ino()) != (probed.dev(), probed.ino()) {
+        return Err("the file changed while it was probed: leaving it alone".into());
+    }
+    std::fs::remove_file(path).map_err(|err| format!("cannot remove the stale socket: {err}"))
+}
+
+fn kind(meta: &std::fs::Metadata) -> &'static str {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        "a regular file"
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else {
+        "a file"
+    }
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let path = args.path.as_path();
+    let listener = match bind(path, args.timeout) {
         Ok(listener) => listener,
-        Err(why) => {
-            eprintln!("peercred: {}: {why}", path.display());
-            return ExitCode::FAILURE;
-        }
+        Err(why) => return fail(path, why),
     };
-    SOCKET.get_or_init(|| CString::new(path.as_os_str().as_bytes()).expect("a path has no NUL"));
+    // A socket file to remove on exit (an abstract name vanishes with the socket).
+    let file = abstract_name(path).is_none();
+    if let Some(meta) = file.then(|| std::fs::symlink_metadata(path).ok()).flatten() {
+        SOCKET_DEV.store(meta.dev(), Ordering::Relaxed);
+        SOCKET_INO.store(meta.ino(), Ordering::Relaxed);
+        SOCKET
+            .get_or_init(|| CString::new(path.as_os_str().as_bytes()).expect("a path has no NUL"));
+    }
     // SAFETY: the handler only calls async-signal-safe functions.
     unsafe {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
         libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
     }
     eprintln!("peercred: listening on {}", path.display());
+    let mut out = std::io::stdout().lock();
     for conn in listener.incoming() {
         match conn
             .map_err(|err| err.to_string())
             .and_then(|conn| Peer::of(&conn).map_err(|err| err.to_string()))
         {
-            Ok(peer) => println!("{}", peer.line()),
+            // Whoever reads our output has gone (`| head`): so do we.
+            Ok(peer) => {
+                if writeln!(out, "{}", peer.line())
+                    .and_then(|()| out.flush())
+                    .is_err()
+                {
+                    remove_own_socket();
+                    return ExitCode::FAILURE;
+                }
+            }
             Err(why) => eprintln!("peercred: a connection: {why}"),
         }
     }

@@ -10,7 +10,8 @@ use crate::guard::guard;
 ///
 /// `*count` is the capacity of `groups` on entry and the number of ids written on
 /// return. The primary gid is NOT added: it is in peercred_read()'s `gid`, and in
-/// this list only if the peer itself listed it. Returns 0; -ERANGE with `*count`
+/// this list only if the peer itself listed it. A group with no gid in the
+/// caller's user namespace is the overflow gid: see peercred_gid_mapping(). Returns 0; -ERANGE with `*count`
 /// set to the number needed and `groups` untouched when they do not fit (pass
 /// `groups` NULL with `*count` 0 to ask); -EINVAL when `count` is NULL (or
 /// `groups` is NULL with `*count` > 0); otherwise the errors of peercred_read().

@@ -3,17 +3,21 @@
 //! convention (outputs written on success only, a negative errno otherwise).
 //! Every body runs inside one panic guard (`guard::guard`), so no panic unwinds into C.
 
+#![deny(missing_docs)]
+
 mod buffer;
 mod cred;
 mod extras;
 mod guard;
 mod info;
+mod mapping;
 mod process;
 
 pub use cred::{peercred_read, peercred_ucred};
 pub use extras::{peercred_groups, peercred_pidfd, peercred_security_label};
 pub use guard::PEERCRED_ERR_PANIC;
 pub use info::{peercred_strerror, peercred_version};
+pub use mapping::*;
 pub use process::*;
 
 #[cfg(test)]

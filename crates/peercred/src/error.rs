@@ -4,6 +4,28 @@ use std::io;
 /// Why peercred gave no answer. Every variant has one errno ([`Error::errno`]),
 /// which the C ABI returns negated and the bindings raise as the OS error of
 /// their language.
+///
+/// # Into `std::io::Error`
+///
+/// `io::Error::from(err)` (and `?` in a function returning `io::Result`) is the
+/// OS error of [`Error::errno`], as std and tokio make them: `raw_os_error()`
+/// is `Some(errno)` and `kind()` follows from it, so code that matches
+/// `raw_os_error() == Some(libc::EBADF)` keeps working. Like every OS error it
+/// carries no more than the errno: the explanation (which of the `ENOTCONN`
+/// cases, and what to do) is this type's `Display`. Keep it by logging or
+/// matching the `peercred::Error` before converting, or by propagating it as
+/// itself (`Box<dyn std::error::Error>` and `anyhow` keep it, and
+/// `downcast_ref::<peercred::Error>()` gives it back).
+///
+/// ```
+/// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+/// let err = peercred::read(&a).unwrap_err(); // our own socketpair: no other end to describe
+/// assert!(err.to_string().contains("this process itself"));
+/// let io = std::io::Error::from(err);
+/// assert_eq!(io.raw_os_error(), Some(libc::ENOTCONN));
+/// assert_eq!(io.kind(), std::io::ErrorKind::NotConnected);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {
@@ -38,6 +60,11 @@ pub enum NotConnected {
     Listening,
     /// A datagram socket after `connect()`: it has no peer credentials.
     Datagram,
+    /// The credentials name the calling process itself: a socketpair it made
+    /// (Node's `child_process` stdio and IPC channel, Python's
+    /// `multiprocessing.Pipe()`), or a connection to one of its own listeners.
+    /// They say who created the socket, not who holds the other end now.
+    OwnProcess,
 }
 
 impl Error {
@@ -100,6 +127,12 @@ impl fmt::Display for Error {
                 "datagram socket has no connected peer: credentials travel per message \
                  (SCM_CREDENTIALS)",
             ),
+            Error::NotConnected(NotConnected::OwnProcess) => f.write_str(
+                "the socket's credentials name this process itself (a socketpair it created, \
+                 such as child_process stdio or IPC channels and multiprocessing.Pipe, or a \
+                 connection to itself), not whoever holds the other end: have the other end \
+                 send per-message credentials (SCM_CREDENTIALS)",
+            ),
             Error::Unsupported(what) => {
                 write!(f, "not supported by this kernel: {what}")
             }
@@ -116,11 +149,47 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The OS error of [`Error::errno`]: see "Into `std::io::Error`" above.
 impl From<Error> for io::Error {
     fn from(err: Error) -> io::Error {
-        match err {
-            Error::Os(errno) => io::Error::from_raw_os_error(errno),
-            other => io::Error::new(io::Error::from_raw_os_error(other.errno()).kind(), other),
+        io::Error::from_raw_os_error(err.errno())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// std's convention for every variant: code that matched the errno of an
+    /// io::Error before switching to peercred keeps matching.
+    #[test]
+    fn io_error_is_the_os_error_of_every_variant() {
+        let every = [
+            Error::BadDescriptor,
+            Error::NotASocket,
+            Error::NotUnixSocket,
+            Error::NotConnected(NotConnected::Unconnected),
+            Error::NotConnected(NotConnected::Listening),
+            Error::NotConnected(NotConnected::Datagram),
+            Error::NotConnected(NotConnected::OwnProcess),
+            Error::Unsupported("SO_PEERPIDFD needs Linux 6.5 or later"),
+            Error::PeerExited,
+            Error::PidNotVisible,
+            Error::Os(libc::EACCES),
+            Error::Os(libc::EPROTO),
+        ];
+        for err in every {
+            let io = io::Error::from(err);
+            assert_eq!(io.raw_os_error(), Some(err.errno()), "{err:?}");
+            assert_eq!(
+                io.kind(),
+                io::Error::from_raw_os_error(err.errno()).kind(),
+                "{err:?}"
+            );
+            // The explanation stays with the peercred::Error, and comes back
+            // out of a Box<dyn Error>.
+            let boxed: Box<dyn std::error::Error> = err.into();
+            assert_eq!(boxed.downcast_ref::<Error>(), Some(&err));
         }
     }
 }

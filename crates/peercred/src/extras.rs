@@ -1,7 +1,7 @@
 //! The peer's supplementary groups, security label and pidfd.
 //!
-//! Each first applies [`crate::read`]'s checks, so a socket without a peer, or a
-//! listening socket, fails the same way here as there.
+//! Each first applies [`crate::read`]'s checks, so a socket without a peer, a
+//! listening socket or the caller's own socketpair fails the same way here as there.
 
 use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 
@@ -12,19 +12,16 @@ use crate::{fault, sockopt, Error};
 ///
 /// This is the kernel's list verbatim: the primary gid ([`crate::PeerCred::gid`])
 /// is **not** added, and appears only if the peer itself listed it (as login
-/// sessions usually do). To test membership in a group, check both.
+/// sessions usually do). To test membership in a group, check both. Every group
+/// with no gid in the caller's user namespace appears as the overflow gid
+/// (`/proc/sys/kernel/overflowgid`, usually 65534), once per such group: ask
+/// [`crate::gid_mapping`] before treating that number as a group.
 ///
-/// ```
-/// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
-/// let groups = peercred::groups(&a)?;
-/// let mut own = vec![0; 256];
-/// let n = unsafe { libc::getgroups(256, own.as_mut_ptr()) };
-/// own.truncate(n as usize);
-/// own.sort();
-/// let mut sorted = groups.clone();
-/// sorted.sort();
-/// assert_eq!(sorted, own);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```no_run
+/// # fn f(conn: std::os::unix::net::UnixStream) -> Result<(), peercred::Error> {
+/// const WHEEL: libc::gid_t = 10;
+/// let in_wheel = peercred::read(&conn)?.gid() == WHEEL || peercred::groups(&conn)?.contains(&WHEEL);
+/// # Ok(()) }
 /// ```
 pub fn groups(socket: &impl AsFd) -> Result<Vec<libc::gid_t>, Error> {
     fault::maybe_panic();
@@ -52,11 +49,11 @@ pub fn groups(socket: &impl AsFd) -> Result<Vec<libc::gid_t>, Error> {
 /// AppArmor profile, without the trailing NUL; `None` when no labelling LSM is
 /// loaded (the kernel's `ENOPROTOOPT`).
 ///
-/// ```
-/// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
-/// let label = peercred::security_label(&a)?;
+/// ```no_run
+/// # fn f(conn: std::os::unix::net::UnixStream) -> Result<(), peercred::Error> {
+/// let label = peercred::security_label(&conn)?;
 /// println!("{}", label.as_deref().unwrap_or("(no labelling LSM)"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(()) }
 /// ```
 pub fn security_label(socket: &impl AsFd) -> Result<Option<String>, Error> {
     fault::maybe_panic();
@@ -93,14 +90,14 @@ pub fn security_label(socket: &impl AsFd) -> Result<Option<String>, Error> {
 /// both surface as this error. A peer that exited but is not yet reaped (a
 /// zombie) still gets a pidfd; [`crate::PeerProcess::is_alive`] says it is dead.
 ///
-/// ```
-/// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
-/// match peercred::pidfd(&a) {
+/// ```no_run
+/// # fn f(conn: std::os::unix::net::UnixStream) -> Result<(), Box<dyn std::error::Error>> {
+/// match peercred::pidfd(&conn) {
 ///     Ok(fd) => drop(fd),
 ///     Err(peercred::Error::Unsupported(_)) => {} // kernel older than 6.5
 ///     Err(e) => return Err(e.into()),
 /// }
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(()) }
 /// ```
 pub fn pidfd(socket: &impl AsFd) -> Result<OwnedFd, Error> {
     fault::maybe_panic();

@@ -3,10 +3,12 @@
 //! The kernel stores the peer's pid, effective uid and effective gid when the
 //! connection is made (`connect(2)`, `socketpair(2)`) and hands them out through
 //! `getsockopt(SO_PEERCRED)`; the peer cannot forge them. [`read`] returns them,
-//! or an [`Error`] that says why there is no peer to describe: the kernel's
-//! placeholder answer (pid 0, uid 4294967295) for sockets without a peer is
-//! never returned as credentials, and a listening socket passed by mistake is
-//! refused instead of describing the daemon itself.
+//! or an [`Error`] that says why there is no other end to describe: the
+//! kernel's placeholder answer (pid 0, uid 4294967295) for sockets without a
+//! peer is never returned as credentials, a listening socket is refused instead
+//! of describing whoever called `listen()`, and an answer that names the
+//! calling process itself (its own socketpair) is refused instead of passing
+//! for the other end.
 //!
 //! ```no_run
 //! use std::os::unix::net::UnixListener;
@@ -29,15 +31,18 @@
 //!
 //! | socket handed in | answer |
 //! |---|---|
-//! | accepted or connecting `AF_UNIX` stream/seqpacket socket | the peer's effective ids at `connect()` |
-//! | either end of `socketpair()` (stream, dgram, seqpacket) | the creator's ids |
+//! | accepted or connecting `AF_UNIX` stream/seqpacket socket, the other end in another process | the peer's effective ids at `connect()` |
+//! | either end of a `socketpair()` (stream, dgram, seqpacket) made by another process | the creator's ids |
+//! | a socketpair made by the calling process, or a connection to itself | [`Error::NotConnected`] with [`NotConnected::OwnProcess`] (`ENOTCONN`) |
 //! | a peer outside the caller's PID namespace | credentials with `pid() == None` |
-//! | a peer whose uid is unmapped in the caller's user namespace | uid/gid 65534 (the kernel's overflow ids), passed through |
+//! | a peer whose uid/gid is unmapped in the caller's user namespace | the overflow uid/gid (`/proc/sys/kernel/overflowuid`), which [`PeerCred::uid_mapping`] reports as [`IdMapping::Unmapped`] |
 //! | closed, negative or `O_PATH` fd | [`Error::BadDescriptor`] (`EBADF`) |
 //! | not a socket | [`Error::NotASocket`] (`ENOTSOCK`) |
 //! | any non-`AF_UNIX` socket | [`Error::NotUnixSocket`] (`EAFNOSUPPORT`) |
 //! | unconnected, bound-only or connected datagram `AF_UNIX` socket | [`Error::NotConnected`] (`ENOTCONN`) |
-//! | listening `AF_UNIX` socket | [`Error::NotConnected`] with [`NotConnected::Listening`] (`ENOTCONN`) |
+//! | listening `AF_UNIX` socket, whoever created it | [`Error::NotConnected`] with [`NotConnected::Listening`] (`ENOTCONN`) |
+
+#![deny(missing_docs)]
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 compile_error!(
@@ -49,7 +54,7 @@ mod cred;
 mod error;
 mod extras;
 mod fault;
-mod own_pid;
+mod idmap;
 mod process;
 pub mod raw;
 mod sockopt;
@@ -57,4 +62,5 @@ mod sockopt;
 pub use cred::{read, PeerCred};
 pub use error::{Error, NotConnected};
 pub use extras::{groups, pidfd, security_label};
+pub use idmap::{gid_mapping, uid_mapping, IdMapping};
 pub use process::PeerProcess;

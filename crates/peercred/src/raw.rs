@@ -10,7 +10,7 @@
 //! ```
 //! use std::os::fd::AsRawFd;
 //! let (a, _b) = std::os::unix::net::UnixStream::pair()?;
-//! assert_eq!(peercred::raw::read(a.as_raw_fd())?, peercred::read(&a)?);
+//! assert_eq!(peercred::raw::read(a.as_raw_fd()), peercred::read(&a));
 //! assert_eq!(peercred::raw::read(-1), Err(peercred::Error::BadDescriptor));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -19,9 +19,14 @@ fn every_row_of_the_semantics_table() {
             // SAFETY: the fixture keeps the descriptor open (or it is the closed number on purpose).
             peercred::read(&unsafe { BorrowedFd::borrow_raw(fixture.fd) })
         };
-        if expect["cred"] == "self" {
+        if expect["cred"] == "peer" {
             let cred = got.unwrap_or_else(|err| panic!("{name}: {err}"));
-            assert_eq!((cred.pid(), cred.uid(), cred.gid()), common::me(), "{name}");
+            let (_, uid, gid) = common::me();
+            assert_eq!(
+                (cred.pid(), cred.uid(), cred.gid()),
+                (fixture.peer, uid, gid),
+                "{name}"
+            );
             continue;
         }
         let err = got.expect_err(name);
@@ -38,19 +43,22 @@ fn every_row_of_the_semantics_table() {
                 .contains(expect["message"].as_str().unwrap()),
             "{name}: {err}"
         );
-        // Converted to io::Error, it keeps the errno's kind and the message.
+        // Converted to io::Error, it is the OS error of its errno, as std's are.
         let io = std::io::Error::from(err);
-        assert_eq!(
-            io.kind(),
-            std::io::Error::from_raw_os_error(errno).kind(),
-            "{name}"
-        );
-        assert_eq!(io.to_string(), err.to_string(), "{name}");
+        assert_eq!(io.raw_os_error(), Some(errno), "{name}");
     }
 }
 
 #[test]
 fn every_function_refuses_what_read_refuses() {
+    let (own, _other) = std::os::unix::net::UnixStream::pair().unwrap();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&own);
+    let refused: Result<(), Error> = Err(Error::NotConnected(peercred::NotConnected::OwnProcess));
+    assert_eq!(peercred::raw::groups(fd).map(drop), refused);
+    assert_eq!(peercred::raw::security_label(fd).map(drop), refused);
+    assert_eq!(peercred::raw::pidfd(fd).map(drop), refused);
+    assert_eq!(peercred::raw::peer_process(fd).map(drop), refused);
+
     let listening = common::fixture("unix-stream-listening");
     let fd = listening.fd;
     assert!(matches!(

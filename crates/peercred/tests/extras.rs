@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::os::unix::net::UnixStream;
-
 use common::{accept_client, become_nobody, is_root, me, open_fds};
 use peercred::{Error, PeerProcess};
 
@@ -12,9 +10,8 @@ use peercred::{Error, PeerProcess};
 fn extras() {
     groups_of_peers();
     label_without_an_lsm();
-    if peercred::pidfd(&UnixStream::pair().unwrap().0)
-        .is_err_and(|e| matches!(e, Error::Unsupported(_)))
-    {
+    let (conn, _client, _dir) = accept_client(|| {});
+    if peercred::pidfd(&conn).is_err_and(|e| matches!(e, Error::Unsupported(_))) {
         eprintln!("skipped the pidfd parts: this kernel has no SO_PEERPIDFD (Linux < 6.5)");
         return;
     }
@@ -35,8 +32,8 @@ fn groups_of_peers() {
 }
 
 fn label_without_an_lsm() {
-    let (a, _b) = UnixStream::pair().unwrap();
-    match peercred::security_label(&a).unwrap() {
+    let (conn, _client, _dir) = accept_client(|| {});
+    match peercred::security_label(&conn).unwrap() {
         // A real label cannot be made without SELinux, AppArmor or Smack loaded.
         None => {}
         Some(label) => eprintln!(
@@ -104,7 +101,8 @@ fn peer_process_of_a_live_zombie_and_reaped_peer() {
 }
 
 fn no_call_leaves_a_descriptor_behind() {
-    let (a, _b) = UnixStream::pair().unwrap();
+    let (a, _client, _dir) = accept_client(|| {});
+    let (own, _other) = std::os::unix::net::UnixStream::pair().unwrap();
     let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let before = open_fds();
     for _ in 0..100 {
@@ -117,6 +115,7 @@ fn no_call_leaves_a_descriptor_behind() {
         peer.cmdline().unwrap();
         peer.uid().unwrap();
         assert!(peercred::pidfd(&tcp).is_err() && PeerProcess::from_socket(&tcp).is_err());
+        assert!(peercred::pidfd(&own).is_err() && PeerProcess::from_socket(&own).is_err());
     }
     assert_eq!(open_fds(), before);
 }

@@ -5,14 +5,11 @@
 
 mod common;
 
-use std::ffi::CString;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::process::Command;
 
-use common::{in_child, is_root, NOBODY};
+use common::{as_init_of_new_pid_namespace, in_child, is_root, NOBODY, SKIP};
 use peercred::{Error, PeerProcess};
-
-const SKIP: i32 = 77;
 
 #[test]
 fn namespaces() {
@@ -36,41 +33,6 @@ fn report(what: &str, code: i32) {
         }
         code => panic!("{what}: the child failed with {code}"),
     }
-}
-
-/// In a new PID namespace (and a /proc mounted for it), as its pid 1: returns
-/// `child`'s status, or SKIP if the kernel refuses.
-fn as_init_of_new_pid_namespace(child: impl FnOnce() -> i32) -> i32 {
-    // SAFETY: unshare affects this (forked, single-threaded) process only.
-    if unsafe { libc::unshare(libc::CLONE_NEWPID | libc::CLONE_NEWNS) } != 0 {
-        return SKIP;
-    }
-    in_child(|| {
-        let proc_ = CString::new("proc").unwrap();
-        let root = CString::new("/").unwrap();
-        let target = CString::new("/proc").unwrap();
-        // SAFETY: private mounts in our own mount namespace, so /proc shows our PID namespace.
-        let mounted = unsafe {
-            libc::mount(
-                std::ptr::null(),
-                root.as_ptr(),
-                std::ptr::null(),
-                libc::MS_REC | libc::MS_PRIVATE,
-                std::ptr::null(),
-            ) == 0
-                && libc::mount(
-                    proc_.as_ptr(),
-                    target.as_ptr(),
-                    proc_.as_ptr(),
-                    0,
-                    std::ptr::null(),
-                ) == 0
-        };
-        if !mounted {
-            return SKIP;
-        }
-        child()
-    })
 }
 
 /// The socketpair's creator (this test process) is outside the reader's PID

@@ -1,6 +1,6 @@
 # Types of the native module; `python -m mypy.stubtest peercred` checks them.
 from types import TracebackType
-from typing import Iterator, Optional, Protocol, Union, final
+from typing import Iterator, Literal, Optional, Protocol, Union, final
 
 from typing_extensions import Self
 
@@ -8,6 +8,7 @@ class _HasFileno(Protocol):
     def fileno(self) -> int: ...
 
 _Socket = Union[_HasFileno, int]
+_IdMapping = Literal["mapped", "unmapped", "unknown"]
 
 __version__: str
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "security_label",
     "pidfd",
     "peer_process",
+    "uid_mapping",
+    "gid_mapping",
 ]
 
 @final
@@ -31,6 +34,9 @@ class PeerCred:
     def uid(self) -> int: ...
     @property
     def gid(self) -> int: ...
+    def uid_mapping(self) -> _IdMapping:
+        """"mapped", "unmapped" (the overflow placeholder) or "unknown"."""
+    def gid_mapping(self) -> _IdMapping: ...
     def __iter__(self) -> Iterator[Optional[int]]: ...
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
@@ -68,3 +74,6 @@ def groups(socket: _Socket) -> tuple[int, ...]: ...
 def security_label(socket: _Socket) -> Optional[str]: ...
 def pidfd(socket: _Socket) -> int: ...
 def peer_process(socket: _Socket) -> PeerProcess: ...
+def uid_mapping(uid: int) -> _IdMapping:
+    """Whether a uid from the kernel is real in our user namespace or its overflow placeholder."""
+def gid_mapping(gid: int) -> _IdMapping: ...

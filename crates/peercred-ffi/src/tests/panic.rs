@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use super::{pair, raw};
+use super::Peer;
 use crate::cred::peercred_read;
 use crate::extras::{peercred_groups, peercred_pidfd, peercred_security_label};
 use crate::guard::PEERCRED_ERR_PANIC;
@@ -38,8 +38,8 @@ fn every_function_returns_the_panic_code() {
     if std::env::var_os(CHILD).is_none() {
         return; // only meaningful in the child started above
     }
-    let (a, _b) = pair();
-    let fd = raw(&a);
+    let peer = Peer::start();
+    let fd = peer.fd();
     let (mut n, mut len, mut id, mut ticks) = (0i32, 8usize, 0u32, 0u64);
     let mut cred = crate::cred::peercred_ucred {
         pid: 0,

@@ -3,21 +3,19 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::ptr;
 
 use super::{pair, raw};
-use crate::extras::peercred_pidfd;
 use crate::process::*;
 
-/// The pidfd of this process, taken through a socketpair, or None when the
-/// kernel has no SO_PEERPIDFD.
+/// A pidfd of this process (pidfd_open, Linux 5.3), or None when the kernel
+/// has none. Our own socketpair would not do: peercred refuses it.
 fn own_pidfd() -> Option<OwnedFd> {
-    let (a, _b) = pair();
-    let fd = peercred_pidfd(raw(&a));
-    if fd == -libc::ENOPROTOOPT {
-        eprintln!("skipped: this kernel has no SO_PEERPIDFD (Linux < 6.5)");
+    // SAFETY: pidfd_open(2) with our own pid and no flags.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, libc::getpid(), 0) };
+    if fd < 0 {
+        eprintln!("skipped: this kernel has no pidfd_open (Linux < 5.3)");
         return None;
     }
-    assert!(fd >= 0, "peercred_pidfd: {fd}");
     // SAFETY: a new descriptor that we own.
-    Some(unsafe { OwnedFd::from_raw_fd(fd) })
+    Some(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! peers in forked processes.
 #![allow(dead_code)] // each test binary uses a different part
 
+use std::ffi::CString;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -51,11 +52,139 @@ impl Drop for TempDir {
     }
 }
 
-/// What a fixture holds open; `fd` is the descriptor to read.
+/// What a fixture holds open; `fd` is the descriptor to read, `peer` the pid
+/// of the helper process that made it (the `*-other-process` fixtures).
 pub struct Fixture {
     pub fd: RawFd,
+    pub peer: Option<i32>,
     _keep: Vec<OwnedFd>,
+    _helper: Option<Helper>,
     _dir: TempDir,
+}
+
+/// A forked helper process that made a fixture and handed it over; killed
+/// and reaped on drop (other test threads may hold copies of any pipe it
+/// could wait on).
+struct Helper(i32);
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        // SAFETY: our own child, killed and reaped.
+        unsafe {
+            libc::kill(self.0, libc::SIGKILL);
+            libc::waitpid(self.0, std::ptr::null_mut(), 0);
+        }
+    }
+}
+
+/// Runs `io` on a one-byte message with room for one SCM_RIGHTS descriptor.
+/// Async-signal-safe.
+///
+/// # Safety
+/// `io` gets a msghdr whose pointers are valid only during the call.
+unsafe fn with_message<T>(io: impl FnOnce(&mut libc::msghdr) -> T) -> T {
+    let mut byte = 0u8;
+    let mut iov = libc::iovec {
+        iov_base: (&mut byte as *mut u8).cast(),
+        iov_len: 1,
+    };
+    // Aligned for cmsghdr, and larger than CMSG_SPACE(sizeof(int)).
+    let mut control = [0u64; 4];
+    let mut msg: libc::msghdr = std::mem::zeroed();
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = std::mem::size_of_val(&control);
+    io(&mut msg)
+}
+
+/// Sends `fd` over `chan` (SCM_RIGHTS). Async-signal-safe.
+pub fn send_fd(chan: RawFd, fd: RawFd) -> bool {
+    // SAFETY: one control message, laid out as cmsg(3) prescribes.
+    unsafe {
+        with_message(|msg| {
+            msg.msg_controllen = libc::CMSG_SPACE(size_of::<RawFd>() as u32) as usize;
+            let cmsg = libc::CMSG_FIRSTHDR(msg);
+            (*cmsg).cmsg_level = libc::SOL_SOCKET;
+            (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+            (*cmsg).cmsg_len = libc::CMSG_LEN(size_of::<RawFd>() as u32) as usize;
+            std::ptr::write_unaligned(libc::CMSG_DATA(cmsg).cast::<RawFd>(), fd);
+            libc::sendmsg(chan, msg, 0) == 1
+        })
+    }
+}
+
+/// Receives one descriptor sent by [`send_fd`].
+pub fn recv_fd(chan: RawFd) -> OwnedFd {
+    // SAFETY: as in send_fd; the received descriptor is new and ours.
+    unsafe {
+        with_message(|msg| {
+            assert_eq!(
+                libc::recvmsg(chan, msg, libc::MSG_CMSG_CLOEXEC),
+                1,
+                "the helper sent nothing"
+            );
+            let cmsg = libc::CMSG_FIRSTHDR(msg);
+            assert!(!cmsg.is_null() && (*cmsg).cmsg_type == libc::SCM_RIGHTS);
+            OwnedFd::from_raw_fd(std::ptr::read_unaligned(
+                libc::CMSG_DATA(cmsg).cast::<RawFd>(),
+            ))
+        })
+    }
+}
+
+/// The `*-other-process` fixtures: a forked helper listens on `path`,
+/// connects and accepts (or only makes a socketpair), hands over the socket
+/// that `name` asks for, keeps the rest, and waits to be killed. Only raw
+/// system calls in the child: other test threads may hold locks.
+fn from_helper(name: &str, path: &std::path::Path) -> (OwnedFd, Helper) {
+    let addr = sockaddr(path);
+    let addr_len = size_of_val(&addr) as u32;
+    let chan = socketpair(libc::SOCK_STREAM);
+    let want = match name {
+        "unix-stream-accepted-other-process" => 0,
+        "unix-stream-connecting-other-process" => 1,
+        "socketpair-stream-other-process" => 2,
+        "unix-stream-listening-other-process" => 3,
+        other => panic!("unknown fixture {other}"),
+    };
+    // SAFETY: the child makes only async-signal-safe system calls.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    if pid == 0 {
+        unsafe {
+            let sa = (&addr as *const libc::sockaddr_un).cast();
+            let listener = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0);
+            let handed = if want == 2 {
+                let mut sv = [0; 2];
+                libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, sv.as_mut_ptr());
+                sv[0]
+            } else {
+                libc::bind(listener, sa, addr_len);
+                libc::listen(listener, 4);
+                if want == 3 {
+                    listener
+                } else {
+                    let client = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0);
+                    libc::connect(client, sa, addr_len);
+                    let accepted =
+                        libc::accept(listener, std::ptr::null_mut(), std::ptr::null_mut());
+                    if want == 0 {
+                        accepted
+                    } else {
+                        client
+                    }
+                }
+            };
+            if !send_fd(chan[1].as_raw_fd(), handed) {
+                libc::_exit(1);
+            }
+            loop {
+                libc::pause();
+            }
+        }
+    }
+    (recv_fd(chan[0].as_raw_fd()), Helper(pid))
 }
 
 fn socket(domain: i32, kind: i32) -> OwnedFd {
@@ -95,7 +224,7 @@ fn seqpacket_connection(dir: &TempDir) -> Vec<OwnedFd> {
     vec![unsafe { OwnedFd::from_raw_fd(accepted) }, client, listener]
 }
 
-fn seqpacket_listener(dir: &TempDir) -> OwnedFd {
+pub fn seqpacket_listener(dir: &TempDir) -> OwnedFd {
     let fd = socket(libc::AF_UNIX, libc::SOCK_SEQPACKET);
     let addr = sockaddr(&dir.path("seq"));
     // SAFETY: a valid sockaddr_un; listen on the bound socket.
@@ -151,6 +280,16 @@ fn owned(value: impl Into<OwnedFd>) -> OwnedFd {
 /// Builds the fixture `name` of tests/cases.json.
 pub fn fixture(name: &str) -> Fixture {
     let dir = TempDir::new();
+    if name.ends_with("-other-process") {
+        let (fd, helper) = from_helper(name, &dir.path("helper"));
+        return Fixture {
+            fd: fd.as_raw_fd(),
+            peer: Some(helper.0),
+            _keep: vec![fd],
+            _helper: Some(helper),
+            _dir: dir,
+        };
+    }
     let unix_listener = |file: &str| UnixListener::bind(dir.path(file)).unwrap();
     let keep: Vec<OwnedFd> = match name {
         "socketpair-stream" => socketpair(libc::SOCK_STREAM),
@@ -174,14 +313,18 @@ pub fn fixture(name: &str) -> Fixture {
             drop(fd);
             return Fixture {
                 fd: number,
+                peer: None,
                 _keep: Vec::new(),
+                _helper: None,
                 _dir: dir,
             };
         }
         "negative-fd" => {
             return Fixture {
                 fd: -1,
+                peer: None,
                 _keep: Vec::new(),
+                _helper: None,
                 _dir: dir,
             }
         }
@@ -244,7 +387,9 @@ pub fn fixture(name: &str) -> Fixture {
     };
     Fixture {
         fd: keep[0].as_raw_fd(),
+        peer: None,
         _keep: keep,
+        _helper: None,
         _dir: dir,
     }
 }
@@ -354,6 +499,9 @@ pub fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
 }
 
+/// The exit status of a forked child that had to skip its part (and says why).
+pub const SKIP: i32 = 77;
+
 /// Runs `child` in a forked process and returns its exit code; 77 means "skipped".
 pub fn in_child(child: impl FnOnce() -> i32) -> i32 {
     // SAFETY: the test binaries that use this run one test at a time.
@@ -369,6 +517,41 @@ pub fn in_child(child: impl FnOnce() -> i32) -> i32 {
     } else {
         128 + libc::WTERMSIG(status)
     }
+}
+
+/// In a new PID namespace (and a /proc mounted for it), as its pid 1: returns
+/// `child`'s status, or SKIP if the kernel refuses.
+pub fn as_init_of_new_pid_namespace(child: impl FnOnce() -> i32) -> i32 {
+    // SAFETY: unshare affects this (forked, single-threaded) process only.
+    if unsafe { libc::unshare(libc::CLONE_NEWPID | libc::CLONE_NEWNS) } != 0 {
+        return SKIP;
+    }
+    in_child(|| {
+        let proc_ = CString::new("proc").unwrap();
+        let root = CString::new("/").unwrap();
+        let target = CString::new("/proc").unwrap();
+        // SAFETY: private mounts in our own mount namespace, so /proc shows our PID namespace.
+        let mounted = unsafe {
+            libc::mount(
+                std::ptr::null(),
+                root.as_ptr(),
+                std::ptr::null(),
+                libc::MS_REC | libc::MS_PRIVATE,
+                std::ptr::null(),
+            ) == 0
+                && libc::mount(
+                    proc_.as_ptr(),
+                    target.as_ptr(),
+                    proc_.as_ptr(),
+                    0,
+                    std::ptr::null(),
+                ) == 0
+        };
+        if !mounted {
+            return SKIP;
+        }
+        child()
+    })
 }
 
 pub fn read_byte(stream: &mut UnixStream) -> u8 {
