@@ -25,7 +25,7 @@ bench: bench-c python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_MODULES)
 	@echo "== frameworks: fastify, uvicorn + starlette (the servers suite's pinned installs)"
 	BENCH_MODULES=$(BENCH_MODULES) SERVERS_MODULES=$(SERVERS_NODE)/node_modules \
 	  node $(ROOT)/bench/node/framework_throughput.js | tee -a $(BENCH_RESULTS)
-	$(SERVERS_VENV)/bin/pip install -q --no-deps --force-reinstall $(PY_WHEELS)/peercred-$(VERSION)-*.whl
+	$(SERVERS_VENV)/bin/pip install -q --no-deps --force-reinstall $(PY_HOST_WHEEL)
 	$(SERVERS_VENV)/bin/python $(ROOT)/bench/python/framework_throughput.py | tee -a $(BENCH_RESULTS)
 	@echo
 	$(VENV)/bin/python $(ROOT)/bench/report.py $(BENCH_RESULTS) | tee $(BENCH)/report.txt

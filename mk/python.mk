@@ -15,13 +15,14 @@ VENV_PYTHON ?= $(firstword $(wildcard /usr/bin/python3) $(PYTHON))
 # The platform tag maturin gives a target's wheel, and the wheel's file.
 wheel_platform = $(if $(filter %-gnu,$(1)),manylinux2014,musllinux_1_2)
 wheel_of       = $(PY_WHEELS)/peercred-$(VERSION)-cp39-abi3-$(call wheel_platform,$(1))_$(firstword $(subst -, ,$(1)))*.whl
+PY_HOST_WHEEL  = $(call wheel_of,$(HOST_TARGET))
 
 python: zig-tools
 	rm -rf $(PY_WHEELS) $(VENV)
 	$(foreach t,$(TARGETS),$(WITH_ZIG) $(MATURIN) build --release --zig --target $(t) \
 	  --compatibility $(call wheel_platform,$(t)) -m $(PY_DIR)/Cargo.toml -o $(PY_WHEELS)$(newline))
 	$(VENV_PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q $(call wheel_of,x86_64-unknown-linux-gnu) -r $(PY_DIR)/requirements-test.txt
+	$(VENV)/bin/pip install -q $(PY_HOST_WHEEL) -r $(PY_DIR)/requirements-test.txt
 
 # The suite with the interpreter $(1), in the environment $(2); $(3) is the
 # extension of that interpreter's target built with the core's fault injection.

@@ -6,6 +6,8 @@
 .PHONY: zig-tools rust-targets cross-system
 
 TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl
+# This machine's: its artefacts are the ones the host suites install.
+HOST_TARGET := $(shell rustc -vV | sed -n 's/^host: //p')
 # What zig links a target against: glibc 2.17 for gnu (RHEL 7, Ubuntu 14.04,
 # Amazon Linux 2 and everything newer); musl needs no version.
 zig_target  = $(if $(filter %-gnu,$(1)),$(1).2.17,$(1))
