@@ -26,12 +26,13 @@ include mk/bench.mk
 include mk/api.mk
 include mk/release.mk
 
-.PHONY: demo test dist clean test-arm64 test-musl test-binaries test-demo-arm64
+.PHONY: demo test test-demo test-examples dist clean test-arm64 test-musl test-binaries test-demo-arm64
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
+	$(PYTHON) tests/loggers.py
 
-test: test-rust test-cli test-c test-python test-node test-servers test-demo test-arm64 test-musl test-release
+test: test-rust test-cli test-c test-python test-node test-servers test-demo test-examples test-arm64 test-musl test-release
 	@echo "make test: all suites passed"
 
 # aarch64 under qemu-user: the C suite, the Python suite against the installed
@@ -53,6 +54,11 @@ test-release: release-check test-release-checks test-api-breaks
 
 test-demo: demo-prereqs
 	$(PYTHON) tests/demo.py --quiet
+	$(PYTHON) tests/loggers.py
+
+# The example daemons against the attacks on program identity (as another uid).
+test-examples: demo-prereqs
+	$(PYTHON) tests/example_attacks.py
 
 # The demo's servers and clients on arm64 under qemu: C, Python and Node.
 test-demo-arm64: c-arm64 python-arm64 node $(ARM64_NODE)

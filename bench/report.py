@@ -16,6 +16,11 @@ C_RAW = ("c", "getsockopt(SO_PEERCRED) raw")
 C_FLOOR = ("c", "exact floor: SO_PEERCRED + SO_ACCEPTCONN + getpid raw")
 C_NO_SELF = ("c", "floor without the self check (no getpid)")
 PY_EXACT = ("python", "stdlib exact: SO_PEERCRED + SO_ACCEPTCONN + getpid")
+# SO_PEERCRED, SO_PEERPIDFD, poll, the pidfd's fdinfo, stat of /proc/N/exe and of the path, poll, close.
+PROCESS_FLOOR = ("c", "peer process + exe_matches by hand")
+# Receiving one datagram with its sender's credentials and pidfd, by hand.
+C_RECV_FLOOR = ("c", "recvmsg raw: data + SCM_CREDENTIALS + SCM_PIDFD")
+PY_RECVMSG = ("python", "stdlib recvmsg (raw ancillary data, pidfd closed)")
 TARGETS = [
     # (lang, name, baseline, at most, what the ratio means)
     ("c", "peercred_read", C_FLOOR, 1.05, "x the exact C floor"),
@@ -31,6 +36,17 @@ TARGETS = [
     ("node", "@peercred/node read(socket)", C_FLOOR, 1.5, "x the exact C floor"),
     ("node", "@peercred/node read(fd)", C_FLOOR, None, "x the exact C floor"),
     ("node", "@peercred/node read(socket)", ("node", "peercred 1.1.2 fromSock(socket)"), None, "x peercred 1.1.2 (one call, no checks)"),
+    ("c", "peercred_pidfd + peercred_process_exe_matches", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("rust", "PeerProcess::from_socket + exe_matches", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("python", "peer_process(sock) + exe_matches + close", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("node", "@peercred/node peerProcess(socket) + exeMatches + close", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("c", "peercred_recv (with SCM_PIDFD)", C_RECV_FLOOR, 1.2, "x the raw C recvmsg"),
+    ("c", "peercred_recv (SCM_CREDENTIALS only)", ("c", "recvmsg raw: data + SCM_CREDENTIALS"), None, "x the raw C recvmsg, no pidfd"),
+    ("c", "recvmsg raw: data + SCM_CREDENTIALS + SCM_PIDFD", ("c", "recvmsg raw: data only"), None, "x a recv without credentials"),
+    ("python", "peercred.recv(sock)", PY_RECVMSG, 1.5, "x the bare stdlib recvmsg"),
+    ("python", "stdlib recvmsg + SCM_CREDENTIALS/SCM_PIDFD parsed, pidfd closed", PY_RECVMSG, None, "x the bare stdlib recvmsg"),
+    ("python", "peercred.recv(sock)", C_RECV_FLOOR, None, "x the raw C recvmsg"),
+    ("node", "createUnixDatagramSocket 'message' (credentials)", C_RECV_FLOOR, 2.0, "x the raw C recvmsg"),
     ("node", "libc: ELF interpreter of /proc/self/exe", ("node", "libc: process.report.getReport()"), None,
      "x process.report"),
 ]
@@ -73,16 +89,16 @@ def main(path):
     print(f"Machine: {cpu}, {len(open('/proc/cpuinfo').read().split('processor')) - 1} CPUs, Linux {platform.release()}")
     print(f"Tools: {version(['rustc', '--version'])}; {version(['cc', '--version'])}; Python {platform.python_version()}; Node {version(['node', '--version'])}")
     print(f"ns per call: CPU time of the caller, median of {rounds} alternating rounds; peer in another process\n")
-    print(f"{'':7} {'call':54} {'ns/call':>8}")
+    print(f"{'':7} {'call':66} {'ns/call':>8}")
     for (lang, name), value in median.items():
-        print(f"{lang:7} {name:54} {value:8.1f}")
+        print(f"{lang:7} {name:66} {value:8.1f}")
     print("\nRatios (same run) and targets:")
     for lang, name, base, limit, meaning in TARGETS:
         if (lang, name) not in median or base not in median:
             continue
         ratio = median[(lang, name)] / median[base]
         verdict = "" if limit is None else (f"  target <= {limit:.2f}: " + ("met" if ratio <= limit else "MISSED"))
-        print(f"  {lang:7} {name:54} {ratio:6.2f}{meaning}{verdict}")
+        print(f"  {lang:7} {name:66} {ratio:6.2f}{meaning}{verdict}")
     if C_FLOOR in median and C_NO_SELF in median:
         added = median[C_FLOOR] - median[C_NO_SELF]
         print(f"\nThe self check (a getpid() per read) adds {added:.0f} ns, "

@@ -36,6 +36,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #define PEERCRED_VERSION_MAJOR 0
 #define PEERCRED_VERSION_MINOR 1
@@ -71,6 +74,11 @@
 #define PEERCRED_NO_SESSION UINT32_MAX
 
 /**
+ * The size of the digest that peercred_process_exe_sha256() writes.
+ */
+#define PEERCRED_SHA256_LEN 32
+
+/**
  * The peer's credentials as the kernel recorded them at connect().
  */
 typedef struct peercred_ucred {
@@ -95,6 +103,50 @@ typedef struct peercred_ucred {
    */
   uint32_t gid;
 } peercred_ucred;
+
+/**
+ * One message's sender, filled by peercred_recv().
+ */
+typedef struct peercred_message {
+  /**
+   * The sender's pid (0 when outside the caller's PID namespace), real uid
+   * and real gid, or the ids a privileged sender chose to send. Read it only
+   * when `has_cred` is 1; it is zeroed otherwise.
+   */
+  struct peercred_ucred cred;
+  /**
+   * 1 when the message carried credentials; 0 when it was queued before
+   * peercred_pass_credentials() (the kernel's placeholder, pid 0 with the
+   * overflow ids, is never reported as a sender) or the socket does not pass them.
+   */
+  int has_cred;
+  /**
+   * A pidfd of the sender (SCM_PIDFD, Linux >= 6.5; close-on-exec), which the
+   * caller owns and must close, or -1 when the message carried none. Use it
+   * with the peercred_process_* functions.
+   */
+  int pidfd;
+  /**
+   * recvmsg's msg_flags: MSG_TRUNC (the datagram was longer than `len`),
+   * MSG_CTRUNC (the kernel dropped control data: descriptors or the pidfd
+   * it could not install at the descriptor limit), MSG_EOR...
+   */
+  int msg_flags;
+  /**
+   * How many descriptors the sender attached (SCM_RIGHTS) that were closed
+   * on arrival, so that none leak into the caller.
+   */
+  int discarded_fds;
+  /**
+   * The length of `address`: 0 when the sender is unbound.
+   */
+  socklen_t address_len;
+  /**
+   * The sending socket's address, ready for sendto(2): a path, or an
+   * abstract name (`sun_path[0] == 0`). The sender chose it: never authorise on it.
+   */
+  struct sockaddr_un address;
+} peercred_message;
 
 #ifdef __cplusplus
 extern "C" {
@@ -185,9 +237,49 @@ int peercred_uid_mapping(uint32_t uid);
 int peercred_gid_mapping(uint32_t gid);
 
 /**
+ * Makes every message received on the Unix domain socket `fd` from now on
+ * carry its sender's credentials (SO_PASSCRED) and, on Linux >= 6.5, a pidfd
+ * of the sender (SO_PASSPIDFD; older kernels get credentials only). Call it
+ * before bind()/listen(): a message queued earlier carries no credentials.
+ * On a listening socket it applies to every connection accepted later.
+ * Returns 0, or -EBADF, -ENOTSOCK, -EAFNOSUPPORT (not a Unix domain socket).
+ * Thread-safe.
+ */
+int peercred_pass_credentials(int fd);
+
+/**
+ * Receives one message (a datagram, a seqpacket record, or one writer's
+ * bytes on a stream) into `buf` with recvmsg(2), and describes its sender in
+ * `*out`.
+ *
+ * `flags` may hold MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL and MSG_TRUNC (any
+ * other bit is -EINVAL); MSG_CMSG_CLOEXEC is always added. Returns the number
+ * of bytes received (with MSG_TRUNC, a datagram's real length, which may
+ * exceed `len`); 0 also at the end of a stream. Descriptors the sender
+ * attached are closed and counted in `discarded_fds`. On failure returns a
+ * negative errno and leaves `*out` untouched: -EAGAIN (non-blocking, nothing
+ * queued), -EINTR, -EBADF, -ENOTSOCK, -EAFNOSUPPORT (not a Unix domain socket:
+ * checked without a system call when the message has credentials), -ENOTCONN
+ * (an unconnected or listening stream or seqpacket socket), -EINVAL (`out`
+ * NULL, `buf` NULL with `len` > 0, or an unknown flag). Thread-safe.
+ */
+ssize_t peercred_recv(int fd, void *buf, size_t len, int flags, struct peercred_message *out);
+
+/**
+ * A new pidfd naming the calling process (pidfd_open(getpid()), Linux >= 5.3),
+ * to read the caller's own facts the way a peer's are read, e.g. for
+ * peercred_process_same_session(). Returns the descriptor (>= 0,
+ * close-on-exec), which the caller owns and must close; -ENOPROTOOPT on
+ * kernels without pidfd_open.
+ */
+int peercred_own_pidfd(void);
+
+/**
  * The process's pid in the caller's PID namespace, 0 when it is not visible
- * there. Returns 0 and writes `*pid`; -ESRCH once the process is reaped;
- * -EBADF for a bad descriptor; -EINVAL when `pidfd` is not a pidfd or `pid` is NULL.
+ * there (never pass 0 to kill(): it signals the caller's own process group;
+ * signal through the pidfd with pidfd_send_signal()). Returns 0 and writes
+ * `*pid`; -ESRCH once the process is reaped; -EBADF for a bad descriptor;
+ * -EINVAL when `pidfd` is not a pidfd or `pid` is NULL.
  */
 int peercred_process_pid(int pidfd, int32_t *pid);
 
@@ -198,34 +290,74 @@ int peercred_process_pid(int pidfd, int32_t *pid);
 int peercred_process_alive(int pidfd);
 
 /**
- * The process's parent pid (0 when the parent is outside the caller's PID
- * namespace). Returns 0 and writes `*ppid`; -ESRCH when the process exited;
- * -EREMOTE when the process is outside the caller's PID namespace; -EINVAL for a
- * NULL `ppid` or a descriptor that is not a pidfd; -EBADF for a bad one.
+ * The pid of the process's parent now, in the caller's PID namespace; 0 when
+ * there is none there: the parent is outside the caller's PID namespace (or
+ * the process is an init without one). Returns 0 and writes `*ppid`; -ESRCH
+ * when the process exited; -EREMOTE when the process itself is outside the
+ * caller's PID namespace; -ENXIO when /proc belongs to another PID namespace
+ * and does not show it (mount a /proc for the caller's); -EINVAL for a NULL
+ * `ppid` or a descriptor that is not a pidfd; -EBADF for a bad one.
  */
 int peercred_process_parent_pid(int pidfd, int32_t *ppid);
 
 /**
- * The process's executable path (/proc/PID/exe), NUL-terminated, with the buffer
+ * The path of the process's executable now, as the process sees it
+ * (readlink /proc/PID/exe): rendered in its own mount namespace, where it can
+ * bind-mount any file over any path. For display; to check which file runs,
+ * use peercred_process_exe_matches(). NUL-terminated, with the buffer
  * convention of peercred_security_label(): `*len` is the capacity in and the
  * bytes written, NUL included, out; -ERANGE sets `*len` to the size needed.
- * Other errors as for peercred_process_parent_pid().
+ * -EACCES without ptrace read access to the process (another uid, or a
+ * setuid/setgid program, without CAP_SYS_PTRACE). Other errors as for
+ * peercred_process_parent_pid().
  */
 int peercred_process_exe(int pidfd, char *buf, size_t *len);
 
 /**
- * The process's command line as the kernel keeps it: each argument followed by
- * a NUL. The process can write anything there: never authorise on it. Buffer
- * convention and errors as for peercred_process_exe().
+ * Whether the process runs, now, the very file that `path` names in the
+ * caller's mount namespace: the same device and inode (stat of
+ * /proc/PID/exe, the real file whatever path the process sees), confirmed
+ * through the pidfd afterwards. Returns 1 (the same file), 0 (another file),
+ * or a negative errno: errors for `path` itself (-ENOENT, -EACCES), -EINVAL
+ * for a NULL `path`, the others as for peercred_process_exe(). A fact of now:
+ * authorise on what was recorded at connect (the gid of a setgid program,
+ * a security label), not on this alone.
+ */
+int peercred_process_exe_matches(int pidfd, const char *path);
+
+/**
+ * The SHA-256 of the file the process runs now, read through /proc/PID/exe
+ * (opened, confirmed through the pidfd, then read whole): writes
+ * PEERCRED_SHA256_LEN bytes to `digest` and returns 0; `digest` is untouched
+ * on failure. -EINVAL for a NULL `digest`; -EACCES also when the file is not
+ * readable by the caller; other errors as for peercred_process_exe().
+ */
+int peercred_process_exe_sha256(int pidfd, uint8_t *digest);
+
+/**
+ * The process's command line now, as the kernel keeps it: each argument
+ * followed by a NUL. The process can write anything there: never authorise
+ * on it. Buffer convention and errors as for peercred_process_exe().
  */
 int peercred_process_cmdline(int pidfd, char *buf, size_t *len);
 
 /**
- * The process's audit login session id (/proc/PID/sessionid), or
- * PEERCRED_NO_SESSION when it belongs to none. Errors as for
- * peercred_process_parent_pid().
+ * The process's audit login session id now (/proc/PID/sessionid), or
+ * PEERCRED_NO_SESSION when it belongs to none. To compare two processes'
+ * sessions use peercred_process_same_session(), where no session matches
+ * nothing. Errors as for peercred_process_parent_pid().
  */
 int peercred_process_session_id(int pidfd, uint32_t *id);
+
+/**
+ * Whether the processes of two pidfds belong to the same login session now:
+ * 1 yes, 0 no, or a negative errno as for peercred_process_session_id(). A
+ * process in no login session shares it with nobody, not even with another
+ * session-less process (a daemon started outside any session must not admit
+ * every session-less caller). Compare a peer with the caller through
+ * peercred_own_pidfd().
+ */
+int peercred_process_same_session(int pidfd_a, int pidfd_b);
 
 /**
  * When the process started, in clock ticks since boot (/proc/PID/stat field
@@ -235,13 +367,16 @@ int peercred_process_session_id(int pidfd, uint32_t *id);
 int peercred_process_start_time(int pidfd, uint64_t *ticks);
 
 /**
- * The process's current effective uid (it may differ from the uid at connect
- * time that peercred_read() reports). Errors as for peercred_process_parent_pid().
+ * The process's effective uid now, which differs from the uid peercred_read()
+ * recorded at connect once it changed ids or executed a setuid program.
+ * Decide on the connect-time uid; this one is for diagnostics. Errors as for
+ * peercred_process_parent_pid().
  */
 int peercred_process_uid(int pidfd, uint32_t *uid);
 
 /**
- * The process's current effective gid. Errors as for peercred_process_parent_pid().
+ * The process's effective gid now (see peercred_process_uid(): decide on the
+ * connect-time gid). Errors as for peercred_process_parent_pid().
  */
 int peercred_process_gid(int pidfd, uint32_t *gid);
 

@@ -14,9 +14,12 @@ bench: bench-c python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_MODULES)
 	cd $(BENCH)/modules && npm install --no-audit --no-fund --loglevel=error peercred@1.1.2 >/dev/null
 	cp -r $(NODE_SCRATCH)/node_modules/@peercred $(BENCH_MODULES)/
 	@echo "== C";      $(BUILD)/c/bench | tee -a $(BENCH_RESULTS)
+	@echo "== C, per-message credentials"; $(BUILD)/c/bench-messages | tee -a $(BENCH_RESULTS)
 	@echo "== Rust";   $(ROOT)/target/release/bench-read | tee -a $(BENCH_RESULTS)
 	@echo "== Python"; cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/bench.py | tee -a $(BENCH_RESULTS)
+	@echo "== Python, per-message credentials"; cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/messages.py | tee -a $(BENCH_RESULTS)
 	@echo "== Node";   BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/bench.js | tee -a $(BENCH_RESULTS)
+	@echo "== Node, per-message credentials"; BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/messages.js | tee -a $(BENCH_RESULTS)
 	@echo "== loading the Node package"; BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/load.js | tee -a $(BENCH_RESULTS)
 	@echo "== the shell approach"; BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/ss.js | tee -a $(BENCH_RESULTS)
 	@echo "== servers"

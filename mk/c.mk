@@ -39,6 +39,7 @@ c-lib:
 c: c-lib
 	$(CC) $(C_FLAGS) -I$(ROOT)/include $(ROOT)/examples/c/server.c -o $(BUILD)/c/server $(C_RPATH)
 	$(CC) $(C_FLAGS) $(ROOT)/examples/c/client.c -o $(BUILD)/c/client
+	$(CC) $(C_FLAGS) -I$(ROOT)/include $(ROOT)/examples/c/logger.c -o $(BUILD)/c/logger $(C_RPATH)
 
 $(BUILD)/c/cases.h: $(ROOT)/tests/cases.json $(ROOT)/tests/c/gen_cases.py
 	@mkdir -p $(@D)
@@ -136,3 +137,4 @@ test-c-musl: c-targets $(BUILD)/c/cases.h | cross-system
 
 bench-c: c-lib
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/bench.c -o $(BUILD)/c/bench $(C_RPATH)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/messages.c -o $(BUILD)/c/bench-messages $(C_RPATH)

@@ -47,6 +47,8 @@ node: $(NODE_MODULES) zig-tools
 define node_suite
 	rm -rf $(NODE_SCRATCH)/tests && cp -r $(NODE_DIR)/tests $(NODE_SCRATCH)/tests
 	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(3) $(PYTHON) tests/with-fixtures.py $(1) tests/cases.fixtures.js
+	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(3) $(PYTHON) tests/with-fixtures.py $(1) tests/messages.fixtures.js
+	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) $(3) $(PYTHON) tests/with-senders.py $(1) tests/messages.senders.js
 	cd $(NODE_SCRATCH) && PEERCRED_REPO=$(ROOT) PEERCRED_FAULT_BUILD=$(2) $(3) $(1) --test --test-force-exit tests/*.test.js
 endef
 

@@ -7,6 +7,9 @@ test-rust:
 	@# napi-derive registers functions only outside cfg(test), so its test build reports them unused.
 	$(CARGO) clippy -p peercred-node -- -D warnings
 	$(CARGO) test
+	@echo "== the core's process facts again as on kernels before 6.13 (no PIDFD_GET_INFO)"
+	PEERCRED_FAULT=no-pidfd-info $(CARGO) test -q -p peercred --features fault-injection \
+	  --test right_process --test namespaces --test identity --test extras
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p peercred -p peercred-ffi
 
 rust-examples:

@@ -10,11 +10,21 @@ const CALLS = Number(process.argv[2] ?? 300000);
 // CPU time of this process (user + system, us): other programs on a shared
 // machine do not count. Node 20 has no per-thread figure; during the loop the
 // other threads of the process are idle.
-function time(call, arg) {
+function time(call, arg, calls = CALLS) {
   const start = process.cpuUsage();
-  for (let i = 0; i < CALLS; i++) call(arg);
+  for (let i = 0; i < calls; i++) call(arg);
   const spent = process.cpuUsage(start);
-  return ((spent.user + spent.system) * 1000) / CALLS;
+  return ((spent.user + spent.system) * 1000) / calls;
+}
+
+/** The peer process, then whether it runs the file `exe` (which it does). */
+function peerRuns([conn, exe]) {
+  const peer = ours.peerProcess(conn);
+  try {
+    if (!peer.exeMatches(exe)) throw new Error('the peer does not run its own executable');
+  } finally {
+    peer.close();
+  }
 }
 
 async function main() {
@@ -31,9 +41,11 @@ async function main() {
     ['@peercred/node read(fd)', ours.read, fd],
     ['peercred 1.1.2 fromSock(socket)', old.fromSock, conn],
   ];
-  for (const [, call, arg] of contestants) time(call, arg); // warm up
+  const exe = require('node:fs').readlinkSync(`/proc/${pid}/exe`);
+  contestants.push(['@peercred/node peerProcess(socket) + exeMatches + close', peerRuns, [conn, exe], CALLS / 50]);
+  for (const [, call, arg, calls] of contestants) time(call, arg, calls); // warm up
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, call, arg] of contestants) emit({ name, round, ns: Number(time(call, arg).toFixed(1)) });
+    for (const [name, call, arg, calls] of contestants) emit({ name, round, ns: Number(time(call, arg, calls).toFixed(1)) });
   }
   child.stdin.end();
   conn.destroy();

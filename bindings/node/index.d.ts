@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
+import { EventEmitter } from 'node:events';
 
 /**
  * What an HTTP or gRPC server hands a handler, standing for its connection:
@@ -30,7 +31,10 @@ export interface GrpcServer {
   createConnectionInjector(credentials: unknown): { injectConnection(connection: Socket): void; destroy(): void };
 }
 
-/** The peer's credentials as the kernel recorded them at connect(). */
+/**
+ * The peer's credentials as the kernel recorded them at connect(): exec or
+ * setuid after connect() does not change them.
+ */
 export interface PeerCred {
   /** The peer's pid, or null when the peer is outside our PID namespace. */
   pid: number | null;
@@ -79,12 +83,15 @@ export function uidMapping(uid: number): IdMapping;
 export function gidMapping(gid: number): IdMapping;
 
 /**
- * The peer's supplementary groups at connect(); the primary gid is not added.
+ * The peer's supplementary groups, recorded at connect(); the primary gid is not added.
  * A group with no gid in our user namespace appears as the overflow gid: gidMapping().
  */
 export function groups(socket: SocketLike): number[];
 
-/** The peer's security label (e.g. an SELinux context), or null without a labelling LSM. */
+/**
+ * The peer's security label (e.g. an SELinux context), recorded at connect(),
+ * or null without a labelling LSM.
+ */
 export function securityLabel(socket: SocketLike): string | null;
 
 /**
@@ -94,31 +101,53 @@ export function securityLabel(socket: SocketLike): string | null;
 export function pidfd(socket: SocketLike): number;
 
 /**
- * The peer process, held by its pidfd. Every fact is read from /proc and
- * confirmed by the pidfd afterwards, so it never describes another process
- * that took over the pid: a read that raced with the peer's exit throws ESRCH.
+ * A process held by its pidfd: a socket's peer, or the calling process. Every
+ * fact is read NOW from the live process (unlike read(), groups() and
+ * securityLabel(), recorded at connect()): a caller that can exec after
+ * connecting can make them describe another program. Each is read from /proc
+ * and confirmed by the pidfd afterwards, so it never describes another process
+ * that took over the pid: a read that raced with the process's exit throws
+ * ESRCH. A process outside our PID namespace has a null pid and its facts
+ * throw EREMOTE; where /proc belongs to another PID namespace, ENXIO.
  * Close it (or `using`) to release the pidfd; methods then throw ERR_PEER_PROCESS_CLOSED.
  */
 export class PeerProcess {
   private constructor();
   /** Holds a duplicate of `pidfd`; the caller keeps and closes its own. */
   static fromPidfd(pidfd: number): PeerProcess;
-  /** The peer's pid, or null when it is outside our PID namespace. */
+  /** The pid in our PID namespace, or null when the process is outside it. */
   readonly pid: number | null;
   readonly closed: boolean;
   isAlive(): boolean;
-  parentPid(): number;
-  exe(): string;
-  /** The arguments as the peer set them: the peer can write anything there. */
-  cmdline(): string[];
-  /** The audit login session id, or null outside any login session. */
+  /** The parent's pid now, or null when the parent is outside our PID namespace. */
+  parentPid(): number | null;
+  /**
+   * The executable's path now, as the process sees it (in its own mount
+   * namespace, where it can bind-mount any file over any path): for display.
+   * A string when the path is UTF-8, else a Buffer of its exact bytes.
+   */
+  exe(): string | Buffer;
+  /**
+   * Whether the process runs, now, the very file `path` names here: the same
+   * device and inode, so a path spoofed in its mount namespace does not match.
+   * A string is taken as its UTF-8 bytes, a Buffer as it is.
+   */
+  exeMatches(path: string | Buffer): boolean;
+  /** The SHA-256 (32 bytes) of the file the process runs now. */
+  exeSha256(): Buffer;
+  /** The arguments now, as the process set them (it can write anything there); Buffers where not UTF-8. */
+  cmdline(): Array<string | Buffer>;
+  /** The audit login session id now, or null outside any login session. */
   sessionId(): number | null;
+  /** Whether both are in the same login session now; no session matches nothing. */
+  sameSession(other: PeerProcess): boolean;
   /** Clock ticks since boot. */
   startTime(): number;
-  /** The current effective uid (it may differ from the uid at connect()). */
+  /** The effective uid now; decide on read().uid, recorded at connect(). */
   uid(): number;
+  /** The effective gid now; decide on read().gid, recorded at connect(). */
   gid(): number;
-  /** The pidfd (readable once the peer exits). */
+  /** The pidfd (readable once the process exits). */
   fileno(): number;
   close(): void;
   [Symbol.dispose](): void;
@@ -126,6 +155,9 @@ export class PeerProcess {
 
 /** The peer process of a socket (Linux >= 6.5). */
 export function peerProcess(socket: SocketLike): PeerProcess;
+
+/** The calling process, held and read like a peer (Linux >= 5.3), e.g. for sameSession(). */
+export function ownProcess(): PeerProcess;
 
 /**
  * The peer process of a connection, opened on the first call and the same
@@ -146,3 +178,88 @@ export function connectionProcess(connection: ConnectionLike): PeerProcess;
  * stops the injector.
  */
 export function listenGrpc(server: GrpcServer, path: string, credentials: unknown): Promise<NetServer>;
+
+/** What the 'message' event says of one message's sender. */
+export interface MessageInfo {
+  /**
+   * The sending socket's address: a path, "\0name" for an abstract name, or
+   * null when the sender is unbound. The sender chose it: never authorise on it.
+   */
+  readonly address: string | null;
+  /** The byte count received (the message's length unless truncated). */
+  readonly size: number;
+  /**
+   * The sender's pid (null outside our PID namespace), real uid and real gid,
+   * or the ids a privileged sender chose to send; null when the message
+   * carried no credentials (queued before the socket passed them).
+   */
+  readonly cred: PeerCred | null;
+  /** The message was longer than maxMessageSize and was cut (MSG_TRUNC). */
+  readonly truncated: boolean;
+  /** The kernel dropped control data, e.g. at the descriptor limit (MSG_CTRUNC). */
+  readonly controlTruncated: boolean;
+  /** Descriptors the sender attached (SCM_RIGHTS), closed on arrival. */
+  readonly discardedFds: number;
+  /**
+   * The sending process, held by the message's pidfd (SCM_PIDFD, Linux >= 6.5),
+   * or null when the message carried none; throws ESRCH when the sender has
+   * exited and been reaped. Valid during the 'message' event only: it is
+   * closed when the listeners return, and reading it afterwards throws
+   * ERR_MESSAGE_EXPIRED. Keep it with PeerProcess.fromPidfd(info.process.fileno()).
+   */
+  readonly process: PeerProcess | null;
+}
+
+export interface UnixDatagramSocketOptions {
+  /**
+   * An AF_UNIX socket to adopt (datagram, or a connected seqpacket or stream
+   * socket), which the returned socket owns and closes. It starts receiving
+   * at once; a connection ends with 'end', then 'close'.
+   */
+  fd?: number;
+  /** The largest message received whole; longer ones arrive cut (default 65536). */
+  maxMessageSize?: number;
+}
+
+/**
+ * A Unix datagram socket shaped like node:dgram's, whose 'message' events
+ * carry each sender's credentials (SO_PASSCRED, set before the socket can
+ * receive anything). Watched by the event loop (no thread, no polling);
+ * works in worker threads; close() frees the descriptor and the loop handle.
+ */
+export class UnixDatagramSocket extends EventEmitter {
+  private constructor();
+  /** 'dgram', or 'seqpacket' / 'stream' for an adopted connection. */
+  readonly type: 'dgram' | 'seqpacket' | 'stream';
+  /** Binds to a path, or an abstract name written "\0name"; emits 'listening'. */
+  bind(path: string, callback?: () => void): this;
+  /**
+   * Sends without waiting (EAGAIN when the receiver's queue is full); omit
+   * `path` on an adopted connection. The first send binds the socket to an
+   * abstract name, so replies arrive as 'message'.
+   */
+  send(msg: string | NodeJS.ArrayBufferView, path?: string, callback?: (err: Error | null, bytes?: number) => void): void;
+  send(msg: string | NodeJS.ArrayBufferView, callback: (err: Error | null, bytes?: number) => void): void;
+  /** A path, "\0name", or null when unbound. */
+  address(): string | null;
+  /** Closes the socket; 'close' follows. Throws ERR_SOCKET_DGRAM_NOT_RUNNING when closed already. */
+  close(callback?: () => void): this;
+  ref(): this;
+  unref(): this;
+  [Symbol.asyncDispose](): Promise<void>;
+
+  on(event: 'message', listener: (msg: Buffer, info: MessageInfo) => void): this;
+  on(event: 'listening' | 'close' | 'end', listener: () => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  once(event: 'message', listener: (msg: Buffer, info: MessageInfo) => void): this;
+  once(event: 'listening' | 'close' | 'end', listener: () => void): this;
+  once(event: 'error', listener: (err: Error) => void): this;
+}
+
+/**
+ * A Unix datagram socket whose messages carry their senders' credentials,
+ * or, with `fd`, any Unix socket adopted to receive that way.
+ * Throws system errors like read() for a bad `fd` (EBADF, ENOTSOCK,
+ * EAFNOSUPPORT), without taking it.
+ */
+export function createUnixDatagramSocket(options?: UnixDatagramSocketOptions): UnixDatagramSocket;

@@ -173,14 +173,23 @@ class PeerProcess {
     this.#native = nativeProcess;
   }
 
-  #fact(name) {
+  #open() {
     if (this.#native === null) {
       const err = new Error('PeerProcess is closed');
       err.code = 'ERR_PEER_PROCESS_CLOSED';
       throw err;
     }
-    const process = this.#native;
-    return call('pidfd', () => process[name]());
+    return this.#native;
+  }
+
+  // No closure and no spread: a fact is often the one call a connection makes.
+  #fact(name, arg) {
+    const process = this.#open();
+    try {
+      return arg === undefined ? process[name]() : process[name](arg);
+    } catch (e) {
+      throw systemError(e, 'pidfd');
+    }
   }
 
   get pid() {
@@ -199,12 +208,35 @@ class PeerProcess {
   exe() {
     return this.#fact('exe');
   }
+  exeMatches(path) {
+    if (typeof path !== 'string' && !(path instanceof Uint8Array)) {
+      const err = new TypeError(
+        `The "path" argument must be of type string or an instance of Buffer. Received ${describe(path)}`,
+      );
+      err.code = 'ERR_INVALID_ARG_TYPE';
+      throw err;
+    }
+    return this.#fact('exeMatches', typeof path === 'string' || Buffer.isBuffer(path) ? path : Buffer.from(path));
+  }
+  exeSha256() {
+    return this.#fact('exeSha256');
+  }
   cmdline() {
     return this.#fact('cmdline');
   }
   sessionId() {
     const id = this.#fact('sessionId');
     return id < 0 ? null : id;
+  }
+  sameSession(other) {
+    if (!(other instanceof PeerProcess)) {
+      const err = new TypeError(
+        `The "other" argument must be an instance of PeerProcess. Received ${describe(other)}`,
+      );
+      err.code = 'ERR_INVALID_ARG_TYPE';
+      throw err;
+    }
+    return this.#fact('sameSession', other.#open());
   }
   startTime() {
     return this.#fact('startTime');
@@ -233,7 +265,15 @@ class PeerProcess {
 
 function peerProcess(socket) {
   const fd = fdOf(socket);
-  return new PeerProcess(call('getsockopt', () => native.NativePeerProcess.fromSocket(fd)));
+  try {
+    return new PeerProcess(native.NativePeerProcess.fromSocket(fd));
+  } catch (e) {
+    throw systemError(e, 'getsockopt');
+  }
+}
+
+function ownProcess() {
+  return new PeerProcess(call('pidfd_open', () => native.NativePeerProcess.own()));
 }
 
 // One PeerProcess per connection, keyed by what emits 'close' when the
@@ -314,15 +354,22 @@ function listenGrpc(grpcServer, path, credentials) {
   });
 }
 
+const { createUnixDatagramSocket, UnixDatagramSocket } = require('./socket.js')({
+  native, call, systemError, PeerProcess, fdOf,
+});
+
 module.exports = forThisPlatform({
   read,
   groups,
   securityLabel,
   pidfd,
   peerProcess,
+  ownProcess,
   PeerProcess,
   connectionProcess,
   listenGrpc,
   uidMapping,
   gidMapping,
+  createUnixDatagramSocket,
+  UnixDatagramSocket,
 });

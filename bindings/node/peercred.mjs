@@ -7,10 +7,13 @@ export const {
   securityLabel,
   pidfd,
   peerProcess,
+  ownProcess,
   PeerProcess,
   connectionProcess,
   listenGrpc,
   uidMapping,
   gidMapping,
+  createUnixDatagramSocket,
+  UnixDatagramSocket,
 } = peercred;
 export default peercred;

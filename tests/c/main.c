@@ -23,6 +23,14 @@ int main(int argc, char **argv) {
     test_pid_reuse();
     test_inherited_listener();
     test_unmapped_ids();
+    test_messages_cases();
+    test_messages();
+    test_exe_matches_and_sha256();
+    test_own_process_and_sessions();
+    test_thread_with_its_own_descriptor_table();
+    test_server_whose_main_thread_exited();
+    test_peer_whose_main_thread_exited();
+    test_pid_namespace_under_the_parents_proc();
     CHECK(open_fd_count() == before, "descriptors open: %d before the suite, %d after", before, open_fd_count());
     printf("c: %d passed, %d failed\n", checks_passed, checks_failed);
     return checks_failed != 0;

@@ -19,6 +19,14 @@ void test_pid_reuse(void);
 void test_inherited_listener(void);
 void test_unmapped_ids(void);
 int read_fd3(void);
+void test_messages_cases(void);
+void test_messages(void);
+void test_exe_matches_and_sha256(void);
+void test_own_process_and_sessions(void);
+void test_thread_with_its_own_descriptor_table(void);
+void test_server_whose_main_thread_exited(void);
+void test_peer_whose_main_thread_exited(void);
+void test_pid_namespace_under_the_parents_proc(void);
 int open_fd_count(void);
 
 #endif

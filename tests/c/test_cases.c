@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <peercred.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cases.h"
@@ -38,6 +39,28 @@ void test_cases(void) {
     fixture_close(&fx);
 }
 
+/* The "messages" rows: peercred_pass_credentials, then a non-blocking
+ * peercred_recv with nothing queued, each with its exact code. */
+void test_messages_cases(void) {
+    for (size_t i = 0; i < sizeof MESSAGES / sizeof MESSAGES[0]; i++) {
+        const struct messages_case *c = &MESSAGES[i];
+        struct fixture fx;
+        if (fixture_open(c->socket, &fx) < 0) {
+            CHECK(0, "cannot build fixture %s", c->socket);
+            continue;
+        }
+        int rc = peercred_pass_credentials(fx.fd);
+        CHECK(rc == c->pass_credentials, "%s: pass_credentials %d, want %d", c->socket, rc, c->pass_credentials);
+        char buf[16];
+        peercred_message m;
+        memset(&m, 0xa5, sizeof m);
+        ssize_t n = peercred_recv(fx.fd, buf, sizeof buf, MSG_DONTWAIT, &m);
+        CHECK(n == c->recv, "%s: recv %zd (%s), want %d", c->socket, n, peercred_strerror((int)n), c->recv);
+        CHECK(m.has_cred == (int)0xa5a5a5a5, "%s: *out written on failure", c->socket);
+        fixture_close(&fx);
+    }
+}
+
 void test_version(void) {
     char want[32];
     snprintf(want, sizeof want, "%d.%d.%d", PEERCRED_VERSION_MAJOR, PEERCRED_VERSION_MINOR, PEERCRED_VERSION_PATCH);
@@ -47,8 +70,8 @@ void test_version(void) {
     CHECK(peercred_strerror(12345) != NULL, "strerror of an unknown code");
     /* Every code the library documents has peercred's own words. */
     static const int codes[] = {-EBADF,  -ENOTSOCK, -EAFNOSUPPORT, -ENOTCONN, -ENOPROTOOPT, -ESRCH, -EREMOTE,
-                                -EINVAL, -ERANGE,   -EPROTO,       -EACCES,   -EPERM,       -ENOENT, -EILSEQ,
-                                -EMFILE, -ENFILE,   -ENOMEM,       -EIO,      PEERCRED_ERR_PANIC};
+                                -ENXIO,  -EINVAL,   -ERANGE,       -EPROTO,   -EACCES,      -EPERM,  -ENOENT,
+                                -EILSEQ, -EMFILE,   -ENFILE,       -ENOMEM,   -EIO,         PEERCRED_ERR_PANIC};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         const char *text = peercred_strerror(codes[i]);
         CHECK(text && !strstr(text, "unknown") && !strstr(text, "os error"), "strerror(%d): %s", codes[i], text);

@@ -9,3 +9,6 @@ mod extras;
 mod mapping;
 mod process;
 mod read;
+mod socket;
+mod uv;
+mod watched;

@@ -1,14 +1,16 @@
 //! The peer process, held by its pidfd; the wrapper's PeerProcess class owns one.
 
+use std::ffi::OsString;
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::ffi::OsStringExt;
 
+use napi::bindgen_prelude::{Buffer, Either};
 use napi_derive::napi;
 
 use crate::error::to_js;
 
 #[napi]
-pub struct NativePeerProcess(Option<peercred::PeerProcess>);
+pub struct NativePeerProcess(pub(crate) Option<peercred::PeerProcess>);
 
 type Result<T> = napi::Result<T, String>;
 
@@ -26,9 +28,11 @@ impl NativePeerProcess {
     }
 }
 
-fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes)
-        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
+/// Bytes exactly as the kernel gave them: a string when they are UTF-8, else
+/// a Buffer (never a replacement character: two different executables must
+/// not read the same).
+fn exact(bytes: Vec<u8>) -> Either<String, Buffer> {
+    String::from_utf8(bytes).map_or_else(|err| Either::B(err.into_bytes().into()), Either::A)
 }
 
 #[napi]
@@ -36,6 +40,13 @@ impl NativePeerProcess {
     #[napi(factory, catch_unwind)]
     pub fn from_socket(fd: i32) -> Result<Self> {
         peercred::raw::peer_process(fd)
+            .map(|p| NativePeerProcess(Some(p)))
+            .map_err(to_js)
+    }
+
+    #[napi(factory, catch_unwind)]
+    pub fn own() -> Result<Self> {
+        peercred::PeerProcess::own()
             .map(|p| NativePeerProcess(Some(p)))
             .map_err(to_js)
     }
@@ -58,22 +69,47 @@ impl NativePeerProcess {
         self.fact(peercred::PeerProcess::is_alive)
     }
 
+    /// null when the parent is outside our PID namespace.
     #[napi(catch_unwind)]
-    pub fn parent_pid(&self) -> Result<i32> {
+    pub fn parent_pid(&self) -> Result<Option<i32>> {
         self.fact(peercred::PeerProcess::parent_pid)
     }
 
     #[napi(catch_unwind)]
-    pub fn exe(&self) -> Result<String> {
-        self.fact(|p| p.exe().map(|path| text(path.into_os_string().into_vec())))
+    pub fn exe(&self) -> Result<Either<String, Buffer>> {
+        self.fact(|p| p.exe().map(|path| exact(path.into_os_string().into_vec())))
+    }
+
+    /// A string is taken as its UTF-8 bytes, a Buffer as it is.
+    #[napi(catch_unwind)]
+    pub fn exe_matches(&self, path: Either<String, Buffer>) -> Result<bool> {
+        let path = match path {
+            Either::A(text) => OsString::from(text),
+            Either::B(bytes) => OsString::from_vec(bytes.to_vec()),
+        };
+        self.fact(|p| p.exe_matches(&path))
     }
 
     #[napi(catch_unwind)]
-    pub fn cmdline(&self) -> Result<Vec<String>> {
+    pub fn exe_sha256(&self) -> Result<Buffer> {
+        self.fact(|p| p.exe_sha256().map(|digest| digest.to_vec().into()))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn cmdline(&self) -> Result<Vec<Either<String, Buffer>>> {
         self.fact(|p| {
             p.cmdline()
-                .map(|args| args.into_iter().map(|arg| text(arg.into_vec())).collect())
+                .map(|args| args.into_iter().map(|arg| exact(arg.into_vec())).collect())
         })
+    }
+
+    #[napi(catch_unwind)]
+    pub fn same_session(&self, other: &NativePeerProcess) -> Result<bool> {
+        let other = other
+            .0
+            .as_ref()
+            .ok_or_else(|| to_js(peercred::Error::BadDescriptor))?;
+        self.fact(|p| p.same_session(other))
     }
 
     /// -1 when the peer belongs to no login session.

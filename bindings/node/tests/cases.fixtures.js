@@ -4,24 +4,12 @@
 // the sockets Node cannot make, which with-fixtures.py hands in).
 const test = require('node:test');
 const assert = require('node:assert');
-const fs = require('node:fs');
 const os = require('node:os');
 const { read } = require('@peercred/node');
-const { cases } = require('./helpers.js');
+const { cases, fixture } = require('./helpers.js');
 
-const { fds: given = {}, peers = {} } = JSON.parse(process.env.PEERCRED_FIXTURES ?? '{}');
+const { peers = {} } = JSON.parse(process.env.PEERCRED_FIXTURES ?? '{}');
 const overrides = cases.overrides.node;
-
-function fixture(name) {
-  if (name === 'closed-fd') {
-    const fd = fs.openSync('/dev/null', 'r');
-    fs.closeSync(fd);
-    return fd;
-  }
-  if (name === 'negative-fd') return -1;
-  assert.ok(name in given, `with-fixtures.py did not provide ${name}`);
-  return given[name];
-}
 
 for (const { socket: name, expect } of cases.semantics) {
   test(name, () => {

@@ -89,4 +89,56 @@ async function finish({ conn, child, server }) {
 
 const openFds = () => fs.readdirSync('/proc/self/fd').length;
 
-module.exports = { cases, NOBODY, isRoot, qemuCannot, listen, startClient, acceptClient, finish, openFds };
+const SENDER = path.join(REPO, 'tests', 'sender.py');
+// Executable by the other uid, unlike a Python under /root.
+const PYTHON = '/usr/bin/python3';
+
+/**
+ * tests/sender.py dgram TARGET ARGS in another process (as `uid`:`uid` when
+ * given, after the `wrap` command prefix); resolves once it exited with what it
+ * said of itself ({pid, uid, gid}), its exit code and its last line. With
+ * `held`, a promise that keeps the sender alive until it settles.
+ */
+function sendFrom(target, { args = [], uid, wrap = [], held } = {}) {
+  const argv = [...wrap, PYTHON, SENDER, 'dgram', target, ...args, ...(held ? ['--hold'] : [])];
+  const ids = uid === undefined ? {} : { uid, gid: uid };
+  const child = spawn(argv[0], argv.slice(1), { stdio: [held ? 'pipe' : 'ignore', 'pipe', 'inherit'], ...ids });
+  held?.finally(() => child.stdin.end());
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const lines = text.trim().split('\n').map((line) => JSON.parse(line));
+      resolve({ ...lines[0], code, last: lines.at(-1) });
+    });
+  });
+}
+
+/** A temporary folder that other uids can reach; remove() deletes it. */
+function tempDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peercred-node-'));
+  fs.chmodSync(dir, 0o755);
+  return { path: (name) => path.join(dir, name), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The descriptor of a tests/cases.json fixture: with-fixtures.py hands most
+ * in (PEERCRED_FIXTURES); the closed and negative numbers are made here, since
+ * Node would reuse a closed number at startup.
+ */
+function fixture(name) {
+  if (name === 'closed-fd') {
+    const fd = fs.openSync('/dev/null', 'r');
+    fs.closeSync(fd);
+    return fd;
+  }
+  if (name === 'negative-fd') return -1;
+  const { fds: given = {} } = JSON.parse(process.env.PEERCRED_FIXTURES ?? '{}');
+  if (!(name in given)) throw new Error(`with-fixtures.py did not provide ${name}`);
+  return given[name];
+}
+
+module.exports = { cases, NOBODY, isRoot, qemuCannot, listen, startClient, acceptClient, finish, openFds, sendFrom, tempDir, fixture };

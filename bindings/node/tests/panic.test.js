@@ -16,9 +16,10 @@ const CHECK = `
 const net = require('node:net');
 const peercred = require(process.argv[1]);
 const server = net.createServer((conn) => {
-  for (const name of ['read', 'groups', 'securityLabel', 'pidfd', 'peerProcess']) {
+  for (const name of ['read', 'groups', 'securityLabel', 'pidfd', 'peerProcess', 'ownProcess']) {
     assert.throws(() => peercred[name](conn), /panic/i, name);
   }
+  assert.throws(() => peercred.createUnixDatagramSocket(), /panic/i, 'createUnixDatagramSocket');
   console.log('survived');
   process.exit(0);
 });

@@ -25,7 +25,10 @@ test('a client under another uid and gid', { skip: !isRoot && 'needs root to sta
 test('ESM import gives the same functions', async () => {
   const esm = await import('@peercred/node');
   const cjs = require('@peercred/node');
-  for (const name of ['read', 'groups', 'securityLabel', 'pidfd', 'peerProcess', 'PeerProcess', 'connectionProcess', 'listenGrpc']) {
+  for (const name of [
+    'read', 'groups', 'securityLabel', 'pidfd', 'peerProcess', 'PeerProcess', 'connectionProcess', 'listenGrpc',
+    'createUnixDatagramSocket', 'UnixDatagramSocket',
+  ]) {
     assert.strictEqual(esm[name], cjs[name], name);
   }
 });

@@ -9,6 +9,7 @@ import {
   securityLabel,
   pidfd,
   peerProcess,
+  ownProcess,
   PeerProcess,
   connectionProcess,
   listenGrpc,
@@ -17,6 +18,9 @@ import {
   type PeerCred,
   type GrpcCall,
   type IdMapping,
+  createUnixDatagramSocket,
+  type UnixDatagramSocket,
+  type MessageInfo,
 } from '@peercred/node';
 
 net.createServer((socket) => {
@@ -29,15 +33,22 @@ net.createServer((socket) => {
   const label: string | null = securityLabel(socket);
   const fd: number = pidfd(socket);
   const peer: PeerProcess = peerProcess(socket);
+  const me: PeerProcess = ownProcess();
   const session: number | null = peer.sessionId();
-  const args: string[] = peer.cmdline();
+  const shared: boolean = peer.sameSession(me);
+  const args: Array<string | Buffer> = peer.cmdline();
+  const exe: string | Buffer = peer.exe();
+  const runs: boolean = peer.exeMatches('/usr/bin/node') || peer.exeMatches(Buffer.from('/usr/bin/node'));
+  const digest: Buffer = peer.exeSha256();
+  const parent: number | null = peer.parentPid();
   peer.close();
-  void [pid, byFd, gids, mapping, real, label, fd, session, args, PeerProcess.fromPidfd(fd).pid];
+  me.close();
+  void [pid, byFd, gids, mapping, real, label, fd, session, shared, args, exe, runs, digest, parent, PeerProcess.fromPidfd(fd).pid];
 });
 
 http.createServer((req, res) => {
   const cred: PeerCred = read(req);
-  const exe: string = connectionProcess(req).exe();
+  const exe: string | Buffer = connectionProcess(req).exe();
   res.end(JSON.stringify({ cred, exe }));
 });
 http2.createServer((req, res) => {
@@ -49,3 +60,14 @@ const grpcLike = {
 void listenGrpc(grpcLike, '/run/app.sock', null).then((server: net.Server) => server.close());
 const call: GrpcCall = { getPeer: () => 'peercred-unix:1' };
 void [() => read(call), () => connectionProcess(call)];
+
+const logger: UnixDatagramSocket = createUnixDatagramSocket({ maxMessageSize: 4096 });
+logger.on('message', (msg: Buffer, info: MessageInfo) => {
+  const uid: number | undefined = info.cred?.uid;
+  const from: string | null = info.address;
+  const exe: string | Buffer | undefined = info.process?.exe();
+  void [msg.length, uid, from, exe, info.truncated, info.discardedFds];
+});
+logger.bind('/run/mylog.sock', () => logger.send('hello', '/run/mylog.sock', (err, bytes) => void [err, bytes]));
+const kind: 'dgram' | 'seqpacket' | 'stream' = createUnixDatagramSocket({ fd: 3 }).type;
+void kind;

@@ -10,7 +10,7 @@ use crate::fd::fd_of;
 /// hashable, compared by value, and unpackable as ``pid, uid, gid = cred``.
 #[pyclass(module = "peercred", frozen, eq, hash)]
 #[derive(PartialEq, Eq, Hash)]
-pub(crate) struct PeerCred(peercred::PeerCred);
+pub(crate) struct PeerCred(pub(crate) peercred::PeerCred);
 
 #[pymethods]
 impl PeerCred {
@@ -53,7 +53,7 @@ impl PeerCred {
             .try_iter()
     }
 
-    fn __repr__(&self) -> String {
+    pub(crate) fn __repr__(&self) -> String {
         let pid = self
             .0
             .pid()

@@ -6,6 +6,7 @@ mod cred;
 mod error;
 mod extras;
 mod fd;
+mod message;
 mod process;
 
 use pyo3::prelude::*;
@@ -15,6 +16,7 @@ fn _peercred(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add_class::<cred::PeerCred>()?;
     module.add_class::<process::PeerProcess>()?;
+    module.add_class::<message::Message>()?;
     module.add_function(wrap_pyfunction!(cred::read, module)?)?;
     module.add_function(wrap_pyfunction!(extras::groups, module)?)?;
     module.add_function(wrap_pyfunction!(extras::security_label, module)?)?;
@@ -22,5 +24,8 @@ fn _peercred(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(process::peer_process, module)?)?;
     module.add_function(wrap_pyfunction!(cred::uid_mapping, module)?)?;
     module.add_function(wrap_pyfunction!(cred::gid_mapping, module)?)?;
+    module.add_function(wrap_pyfunction!(process::own_process, module)?)?;
+    module.add_function(wrap_pyfunction!(message::pass_credentials, module)?)?;
+    module.add_function(wrap_pyfunction!(message::_recv, module)?)?;
     Ok(())
 }

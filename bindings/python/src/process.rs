@@ -1,21 +1,27 @@
-//! peercred.peer_process and peercred.PeerProcess.
+//! peercred.peer_process, peercred.own_process and peercred.PeerProcess.
 
 use std::ffi::OsString;
 use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
 use crate::error::to_py;
 use crate::fd::fd_of;
 
-/// The process at the other end of a socket, held by its pidfd. Every fact is
-/// read from /proc and confirmed afterwards by the pidfd, so it never describes
-/// another process that took over the pid: a read that raced with the peer's
-/// exit raises ProcessLookupError. Close it (or use ``with``) to release the pidfd.
+/// The process at the other end of a socket (or the calling process), held by
+/// its pidfd. Every fact is read now from the live process, not recorded at
+/// connect() like read()'s ids: a caller that can exec after connecting can
+/// make them describe another program. Each is read from /proc and confirmed
+/// afterwards by the pidfd, so it never describes another process that took
+/// over the pid: a read that raced with the process's exit raises
+/// ProcessLookupError. Close it (or use ``with``) to release the pidfd.
 #[pyclass(module = "peercred")]
-pub(crate) struct PeerProcess(Option<peercred::PeerProcess>);
+pub(crate) struct PeerProcess(pub(crate) Option<peercred::PeerProcess>);
 
 impl PeerProcess {
     fn open(&self) -> PyResult<&peercred::PeerProcess> {
@@ -51,12 +57,26 @@ impl PeerProcess {
         self.fact(peercred::PeerProcess::is_alive)
     }
 
-    fn parent_pid(&self) -> PyResult<i32> {
+    /// The parent's pid now, or None when the parent is outside our PID namespace.
+    fn parent_pid(&self) -> PyResult<Option<i32>> {
         self.fact(peercred::PeerProcess::parent_pid)
     }
 
+    /// The executable's path now, as the process sees it (its own mount namespace).
     fn exe(&self) -> PyResult<OsString> {
         self.fact(|process| process.exe().map(PathBuf::into_os_string))
+    }
+
+    /// Whether the process runs, now, the very file ``path`` names here (device and inode).
+    fn exe_matches(&self, path: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let path = fs_path(path)?;
+        self.fact(|process| process.exe_matches(&path))
+    }
+
+    /// The SHA-256 of the file the process runs now, read through /proc/PID/exe.
+    fn exe_sha256<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let digest = self.fact(peercred::PeerProcess::exe_sha256)?;
+        Ok(PyBytes::new(py, &digest))
     }
 
     /// The arguments as the peer set them: the peer can write anything there.
@@ -64,9 +84,15 @@ impl PeerProcess {
         self.fact(peercred::PeerProcess::cmdline)
     }
 
-    /// The audit login session id, or None outside any login session.
+    /// The audit login session id now, or None outside any login session.
     fn session_id(&self) -> PyResult<Option<u32>> {
         self.fact(peercred::PeerProcess::session_id)
+    }
+
+    /// Whether both processes are in the same login session; no session matches nothing.
+    fn same_session(&self, other: PyRef<'_, PeerProcess>) -> PyResult<bool> {
+        let other = other.open()?;
+        self.fact(|process| process.same_session(other))
     }
 
     /// Clock ticks since boot (``os.sysconf('SC_CLK_TCK')`` per second).
@@ -74,12 +100,12 @@ impl PeerProcess {
         self.fact(peercred::PeerProcess::start_time)
     }
 
-    /// The current effective uid (it may differ from the uid at connect()).
+    /// The effective uid now (decide on read()'s, recorded at connect()).
     fn uid(&self) -> PyResult<u32> {
         self.fact(peercred::PeerProcess::uid)
     }
 
-    /// The current effective gid.
+    /// The effective gid now (decide on read()'s, recorded at connect()).
     fn gid(&self) -> PyResult<u32> {
         self.fact(peercred::PeerProcess::gid)
     }
@@ -128,4 +154,52 @@ impl PeerProcess {
 pub(crate) fn peer_process(socket: &Bound<'_, PyAny>) -> PyResult<PeerProcess> {
     let process = peercred::raw::peer_process(fd_of(socket)?).map_err(to_py)?;
     Ok(PeerProcess(Some(process)))
+}
+
+/// The calling process, held and read like a peer (Linux >= 5.3).
+#[pyfunction]
+pub(crate) fn own_process() -> PyResult<PeerProcess> {
+    let process = peercred::PeerProcess::own().map_err(to_py)?;
+    Ok(PeerProcess(Some(process)))
+}
+
+/// A path as Python's os functions take it: str (file system encoding with
+/// surrogateescape, so any bytes round-trip), bytes, or an os.PathLike.
+fn fs_path(path: &Bound<'_, PyAny>) -> PyResult<OsString> {
+    let bytes = if let Ok(text) = path.cast::<PyString>() {
+        text.extract::<OsString>()?.into_vec()
+    } else if let Ok(bytes) = path.cast::<PyBytes>() {
+        bytes.as_bytes().to_vec()
+    } else {
+        return fs_path(&fspath(path)?);
+    };
+    // What os.stat() says of the same path.
+    if bytes.contains(&0) {
+        return Err(PyValueError::new_err("embedded null byte"));
+    }
+    Ok(OsString::from_vec(bytes))
+}
+
+/// `os.fspath(path)` for an os.PathLike: its str or bytes.
+fn fspath<'py>(path: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let fspath = path
+        .getattr(intern!(path.py(), "__fspath__"))
+        .map_err(|_| {
+            let name = path
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            PyTypeError::new_err(format!(
+                "expected str, bytes or os.PathLike object, not {name}"
+            ))
+        })?;
+    let inner = fspath.call0()?;
+    if inner.is_instance_of::<PyString>() || inner.is_instance_of::<PyBytes>() {
+        Ok(inner)
+    } else {
+        Err(PyTypeError::new_err(
+            "__fspath__() must return str or bytes",
+        ))
+    }
 }

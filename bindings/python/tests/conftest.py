@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -76,6 +77,24 @@ def peer_connection(**popen_args):
         conn, _ = server.accept()
         with conn:
             yield conn, says
+
+
+FAULT_BUILD = os.environ.get("PEERCRED_FAULT_BUILD")
+requires_fault_build = pytest.mark.skipif(
+    not FAULT_BUILD, reason="PEERCRED_FAULT_BUILD is not set (make test-python sets it)"
+)
+
+
+def run_fault_build(tmp_path, code, fault):
+    """Runs `code` in a new interpreter whose peercred has the fault-injection
+    build of the extension (PEERCRED_FAULT_BUILD), with PEERCRED_FAULT=fault."""
+    package = Path(__import__("peercred").__file__).parent
+    copy = tmp_path / "peercred"
+    shutil.copytree(package, copy)
+    (native,) = copy.glob("_peercred*.so")
+    shutil.copyfile(FAULT_BUILD, native)
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), PEERCRED_FAULT=fault)
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
 
 
 def requires_root(what):

@@ -37,17 +37,25 @@ ARGUMENTS = {
 }
 
 
-@pytest.mark.parametrize("case", CASES["arguments"]["python"], ids=lambda c: c["arg"])
-def test_arguments(case):
+def argument(case):
+    """The value of an "arguments" row: a closed socket object is made fresh."""
     if case["arg"] == "closed-socket-object":
         arg = socket.socket(socket.AF_UNIX)
         arg.close()
-    else:
-        arg = ARGUMENTS[case["arg"]]
+        return arg
+    return ARGUMENTS[case["arg"]]
+
+
+def check_argument(call, case):
     with pytest.raises(getattr(builtins, case["raises"])) as raised:
-        peercred.read(arg)
+        call(argument(case))
     if "errno" in case:
         assert raised.value.errno == getattr(errno, case["errno"])
+
+
+@pytest.mark.parametrize("case", CASES["arguments"]["python"], ids=lambda c: c["arg"])
+def test_arguments(case):
+    check_argument(peercred.read, case)
 
 
 @pytest.mark.parametrize("call", [peercred.groups, peercred.security_label, peercred.pidfd, peercred.peer_process])
@@ -78,3 +86,37 @@ def test_fileno_must_return_int():
 
     with pytest.raises(TypeError):
         peercred.read(Odd())
+
+
+def check(call, expect, name):
+    if expect == "ok":
+        call()
+        return
+    with pytest.raises(OSError) as raised:
+        call()
+    assert raised.value.errno == getattr(errno, expect["errno"]), name
+    if "message" in expect:
+        assert expect["message"] in str(raised.value), name
+
+
+@pytest.mark.parametrize("case", CASES["messages"], ids=lambda c: c["socket"])
+def test_messages(case):
+    with fixture_socket(case["socket"]) as sock:
+        check(lambda: peercred.pass_credentials(sock), case["pass_credentials"], "pass_credentials")
+        check(lambda: peercred.recv(sock, 16, socket.MSG_DONTWAIT), case["recv"], "recv")
+
+
+@pytest.mark.parametrize("case", CASES["arguments"]["python"], ids=lambda c: c["arg"])
+@pytest.mark.parametrize("call", [peercred.pass_credentials, lambda s: peercred.recv(s, 16)], ids=["pass_credentials", "recv"])
+def test_message_arguments(case, call):
+    check_argument(call, case)
+
+
+def test_recv_refuses_unknown_flags_and_sizes():
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    with a, b:
+        with pytest.raises(OSError) as raised:
+            peercred.recv(a, 16, socket.MSG_OOB)
+        assert raised.value.errno == errno.EINVAL
+        with pytest.raises(OverflowError):
+            peercred.recv(a, -1)

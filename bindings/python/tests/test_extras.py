@@ -132,36 +132,6 @@ def test_no_call_leaves_a_descriptor_behind():
         assert _open_fds() == before
 
 
-OUTSIDE = """
-import errno, sys, peercred
-fd = int(sys.argv[1])
-cred = peercred.read(fd)
-assert cred.pid is None, cred
-with peercred.peer_process(fd) as peer:
-    assert peer.pid is None and peer.is_alive()
-    try:
-        peer.exe()
-    except OSError as exc:
-        assert exc.errno == errno.EREMOTE, exc
-    else:
-        raise SystemExit("exe() described a process it cannot see")
-print("ok")
-"""
-
-
-@requires_root("a child PID namespace (unshare)")
-def test_a_peer_outside_the_readers_pid_namespace():
-    a, b = socket.socketpair()  # created here: outside the reader's namespace
-    with a, b:
-        done = subprocess.run(
-            ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-c", OUTSIDE, str(a.fileno())],
-            pass_fds=[a.fileno()], capture_output=True, text=True,
-        )
-    if done.returncode != 0 and "unshare failed" in done.stderr:
-        pytest.skip(f"unshare is not permitted here: {done.stderr.strip()}")
-    assert done.stdout.strip() == "ok", done.stdout + done.stderr
-
-
 PID_REUSE = """
 import os, socket, sys, tempfile, time, peercred
 path = os.path.join(tempfile.mkdtemp(), "s")

@@ -68,17 +68,31 @@ pub fn abstract_name(path: &Path) -> Option<&[u8]> {
 
 /// Connects to the stream or seqpacket listener at `path`, waiting at most
 /// `timeout` for room in its accept queue. The socket is only for getsockopt.
+/// A datagram socket bound there is [`Unreachable::Datagram`].
 pub fn connect(path: &Path, timeout: Duration) -> Result<OwnedFd, Unreachable> {
     let (addr, len) = sockaddr(path).map_err(Unreachable::Os)?;
-    // The kernel refuses a socket of another type with EPROTOTYPE.
     for kind in [libc::SOCK_STREAM, libc::SOCK_SEQPACKET] {
         match connect_as(kind, &addr, len, timeout) {
             Ok(fd) => return Ok(fd),
-            Err(err) if err.raw_os_error() == Some(libc::EPROTOTYPE) => continue,
+            Err(err) if of_another_type(path, &err) => continue,
             Err(err) => return Err(classify(path, err, timeout)),
         }
     }
-    Err(Unreachable::Datagram)
+    match connect_as(libc::SOCK_DGRAM, &addr, len, timeout) {
+        Ok(_) => Err(Unreachable::Datagram),
+        Err(err) => Err(classify(path, err, timeout)),
+    }
+}
+
+/// Whether `err` may only mean that the socket at `path` is of another type:
+/// at a path the kernel says so (EPROTOTYPE); an abstract name is per type,
+/// so a name bound by another type is not found (ECONNREFUSED).
+fn of_another_type(path: &Path, err: &io::Error) -> bool {
+    match err.raw_os_error() {
+        Some(libc::EPROTOTYPE) => true,
+        Some(libc::ECONNREFUSED) => abstract_name(path).is_some(),
+        _ => false,
+    }
 }
 
 fn classify(path: &Path, err: io::Error, timeout: Duration) -> Unreachable {
@@ -109,13 +123,7 @@ fn connect_as(
     } else {
         0
     };
-    // SAFETY: socket(2) returns a new descriptor or -1.
-    let fd = unsafe { libc::socket(libc::AF_UNIX, kind | libc::SOCK_CLOEXEC | nonblock, 0) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: a new descriptor that we own.
-    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    let fd = unix_socket(kind | nonblock)?;
     if !timeout.is_zero() {
         set_send_timeout(&fd, timeout)?;
     }
@@ -132,6 +140,17 @@ fn connect_as(
     } else {
         Err(io::Error::last_os_error())
     }
+}
+
+/// A new `AF_UNIX` socket of `kind` (with `SOCK_*` flags), closed on exec.
+pub fn unix_socket(kind: libc::c_int) -> io::Result<OwnedFd> {
+    // SAFETY: socket(2) returns a new descriptor or -1.
+    let fd = unsafe { libc::socket(libc::AF_UNIX, kind | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a new descriptor that we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
 fn set_send_timeout(fd: &OwnedFd, timeout: Duration) -> io::Result<()> {
@@ -158,7 +177,7 @@ fn set_send_timeout(fd: &OwnedFd, timeout: Duration) -> io::Result<()> {
 
 /// The socket address of PATH and its length. A path that does not fit is
 /// refused rather than truncated into another name.
-fn sockaddr(path: &Path) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> {
+pub fn sockaddr(path: &Path) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> {
     // SAFETY: all-zero is a valid sockaddr_un.
     let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
     addr.sun_family = libc::AF_UNIX as libc::sa_family_t;

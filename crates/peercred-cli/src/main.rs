@@ -2,7 +2,9 @@
 //! process race-free, and a server that shows who connects.
 
 mod connect;
+mod datagram;
 mod duration;
+mod escape;
 mod ids;
 mod kill;
 #[cfg(test)]
@@ -116,7 +118,7 @@ enum Command {
     /// Wait until the process that created the listening socket at PATH exits.
     #[command(long_about = wait::LONG_ABOUT, after_help = exit_status("wait"))]
     Wait(wait::Args),
-    /// Listen on PATH and print each client's credentials as it connects.
+    /// Listen on PATH and print each client's credentials as it connects (--dgram: each datagram's sender).
     #[command(long_about = serve::LONG_ABOUT, after_help = exit_status("serve"))]
     Serve(serve::Args),
 }

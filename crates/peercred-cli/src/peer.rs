@@ -3,15 +3,17 @@
 //!
 //! The ids and the pid are what the kernel recorded when the socket was set up
 //! (for a client connection: the server's `listen()`; for an accepted one: the
-//! client's `connect()`). Whether the process still runs, and its executable,
-//! are read now through its pidfd, so they can never describe another process
-//! that reused the pid. A pid is shown only while that process is proven alive.
+//! client's `connect()`) or, for a message, when it was sent. Whether the
+//! process still runs, and its executable, are read now through its pidfd, so
+//! they can never describe another process that reused the pid. A pid is shown
+//! only while that process is proven alive.
 
 use std::os::fd::AsFd;
 
 use peercred::{Error, PeerCred, PeerProcess};
 use serde_json::json;
 
+use crate::escape::escape;
 use crate::ids::Id;
 
 /// The process at the other end, as far as it can be proven.
@@ -37,7 +39,12 @@ pub struct Peer {
 impl Peer {
     pub fn of(conn: &impl AsFd) -> Result<Peer, Error> {
         let cred = peercred::read(conn)?;
-        let state = match PeerProcess::from_socket(conn) {
+        Ok(Peer::new(cred, PeerProcess::from_socket(conn)))
+    }
+
+    /// The process `cred` names, held by `process` (its pidfd, or why there is none).
+    pub fn new(cred: PeerCred, process: Result<PeerProcess, Error>) -> Peer {
+        let state = match process {
             Ok(process) => {
                 let exe = process
                     .exe()
@@ -52,12 +59,12 @@ impl Peer {
             Err(Error::PeerExited) => State::Exited,
             Err(err) => State::Unknown(err),
         };
-        Ok(Peer {
+        Peer {
             uid: Id::user(cred.uid()),
             gid: Id::group(cred.gid()),
             cred,
             state,
-        })
+        }
     }
 
     /// The pid, only while the process is proven to run and is visible here.
@@ -115,7 +122,8 @@ impl Peer {
                     |pid| pid.to_string(),
                 ),
                 Some(match exe {
-                    Ok(exe) => exe.clone(),
+                    // The peer named its executable: it must not forge a line.
+                    Ok(exe) => escape(exe.as_bytes()),
                     Err(why) => format!("unknown ({why})"),
                 }),
             ),

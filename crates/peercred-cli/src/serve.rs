@@ -1,5 +1,6 @@
 //! `peercred serve PATH`: listens on PATH and prints each client's credentials
-//! as it connects.
+//! as it connects; with `--dgram`, receives datagrams there and prints each
+//! one's sender and text (datagram.rs).
 //!
 //! It deletes nothing but a socket file nobody listens on: PATH must be a
 //! socket (`lstat`, so a symlink is not followed) and a probe `connect()` must be
@@ -19,22 +20,42 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::connect::{abstract_name, connect, Unreachable};
+use crate::datagram;
 use crate::peer::Peer;
 use crate::{fail, DEFAULT_CONNECT_TIMEOUT};
 
 pub const LONG_ABOUT: &str = "\
-Listen on PATH and print each client's credentials as it connects.
+Listen on PATH and print each client's credentials as it connects; with \
+--dgram, print each datagram's sender and text as it arrives.
 
 For each connection, one line on standard output: `pid=P uid=U (user) gid=G \
 (group) exe=EXE`, the ids the kernel recorded at the client's connect() and \
 its executable read through its pidfd; a client that has already exited gets \
 `pid=none (...)` instead of a pid.
 
+With --dgram, PATH is a datagram socket: a logger to try from the shell with \
+`logger -u PATH hello` or `socat - UNIX-SENDTO:PATH`. It asks the kernel to \
+attach each message's sender (SO_PASSCRED, and SO_PASSPIDFD on Linux 6.5+) \
+before anything can arrive, and prints one line per datagram, `pid=P uid=U \
+(user) gid=G (group) exe=EXE from=ADDRESS: TEXT`:
+  pid=, uid=, gid=: what the kernel attached when the message was sent: the sender's pid and real uid and gid (a privileged sender may name others; see SECURITY.md). As for a connection, the pid is printed only while the pidfd the kernel attached (SCM_PIDFD) proves that the sender still runs: `pid=none (...)` once it has exited, `pid=unproven (...)` without a pidfd (Linux before 6.5).
+  exe=: the sender's executable, read through that pidfd; `exe=unknown (...)` says why it is unknown.
+  from=: the address the sending socket is bound to, if it is (a path, or @NAME for an abstract name). The sender chose it: it is no identity.
+  truncated, fds=: a message longer than 65536 bytes is cut, and the line says `truncated (the first 65536 of N bytes)`; descriptors a sender attached are closed unread and counted.
+  TEXT: the message without its trailing newlines. Backslashes, control bytes and bytes that are not UTF-8 are written as \\xNN, line separators and bidirectional controls as \\u{XXXX} (so are the address and the executable's name): no sender can forge a line.
+
+A message that carries the kernel's placeholder instead of a sender (pid 0 \
+with the overflow ids: one queued before SO_PASSCRED, or from a sender that \
+this namespace can name neither by pid nor by id) is printed as \
+`credentials=none (...)`, never as a user.
+
 PATH must not exist, or be a socket file nobody listens on (a stale one), which \
 is replaced. Anything else is refused with one line and exit status 1 and left \
-untouched: a regular file, a directory, a symbolic link, a live server's socket, \
-or a server that is alive but not accepting. On SIGINT or SIGTERM it says which \
-signal arrived, removes its socket if PATH still is that socket, and exits 0.";
+untouched: a regular file, a directory, a symbolic link, a live server's socket \
+(a stream, seqpacket or datagram one), or a server that is alive but not \
+accepting. The socket file's mode follows the umask: for other users to \
+connect or send, chmod it. On SIGINT or SIGTERM it says which signal arrived, \
+removes its socket if PATH still is that socket, and exits 0.";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -42,6 +63,10 @@ pub struct Args {
     /// listens on (a stale one, which is replaced), or @NAME for a name in the
     /// abstract namespace.
     pub path: PathBuf,
+    /// Receive datagrams at PATH instead of accepting connections, and print
+    /// each one's sender and text as it arrives.
+    #[arg(long)]
+    pub dgram: bool,
     /// How long the probe of an existing socket waits for room in its server's
     /// accept queue, in seconds.
     #[arg(long, value_name = "SECONDS", default_value = DEFAULT_CONNECT_TIMEOUT, value_parser = crate::duration::parse)]
@@ -90,34 +115,41 @@ fn write_stderr(bytes: &[u8]) {
     unsafe { libc::write(libc::STDERR_FILENO, bytes.as_ptr().cast(), bytes.len()) };
 }
 
-/// Binds `path`, replacing only a socket file that nobody listens on.
-fn bind(path: &Path, timeout: Duration) -> Result<UnixListener, String> {
-    if let Some(name) = abstract_name(path) {
-        // No file to replace: a name in use is refused by bind itself (EADDRINUSE).
-        if connect(path, timeout).is_ok() {
-            return Err("another server is live there".into());
-        }
-        return SocketAddr::from_abstract_name(name)
-            .and_then(|addr| UnixListener::bind_addr(&addr))
-            .map_err(|err| err.to_string());
-    }
-    match std::fs::symlink_metadata(path) {
-        Err(err) if err.kind() == ErrorKind::NotFound => {}
-        Err(err) => return Err(err.to_string()),
-        Ok(meta) if !meta.file_type().is_socket() => {
-            return Err(format!(
-                "{} is there, not a socket: refusing to replace it",
-                kind(&meta)
-            ))
-        }
-        Ok(meta) => match connect(path, timeout) {
-            Ok(_) => return Err("another server is live there".into()),
-            Err(Unreachable::Stale) => remove_stale(path, &meta)?,
-            Err(Unreachable::Missing) => {}
-            Err(why) => return Err(format!("{why}: leaving it alone")),
+/// Makes way for a socket at `path`: there must be nothing, or a socket file
+/// nobody listens on, which is removed. A live socket of any type is refused.
+fn claim(path: &Path, timeout: Duration) -> Result<(), String> {
+    // An abstract name has no file to replace: only the probe tells.
+    let file = match abstract_name(path) {
+        Some(_) => None,
+        None => match std::fs::symlink_metadata(path) {
+            Err(err) if err.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(err) => return Err(err.to_string()),
+            Ok(meta) if !meta.file_type().is_socket() => {
+                return Err(format!(
+                    "{} is there, not a socket: refusing to replace it",
+                    kind(&meta)
+                ))
+            }
+            Ok(meta) => Some(meta),
         },
+    };
+    match (connect(path, timeout), file) {
+        (Ok(_), _) => Err("another server is live there".into()),
+        (Err(Unreachable::Datagram), _) => {
+            Err("another server is live there (a datagram socket)".into())
+        }
+        (Err(Unreachable::Stale), Some(meta)) => remove_stale(path, &meta),
+        // Gone meanwhile, or nobody at this abstract name (bind refuses a name in use).
+        (Err(Unreachable::Missing | Unreachable::NotListening), _) => Ok(()),
+        (Err(why), _) => Err(format!("{why}: leaving it alone")),
     }
-    UnixListener::bind(path).map_err(|err| err.to_string())
+}
+
+fn listen(path: &Path) -> std::io::Result<UnixListener> {
+    match abstract_name(path) {
+        Some(name) => UnixListener::bind_addr(&SocketAddr::from_abstract_name(name)?),
+        None => UnixListener::bind(path),
+    }
 }
 
 /// Unlinks the stale socket, unless PATH has meanwhile become another file.
@@ -146,11 +178,27 @@ fn kind(meta: &std::fs::Metadata) -> &'static str {
     }
 }
 
+/// What `serve` reads from.
+enum Socket {
+    Listener(UnixListener),
+    Datagram(std::os::fd::OwnedFd),
+}
+
 pub fn run(args: &Args) -> ExitCode {
     let path = args.path.as_path();
-    let listener = match bind(path, args.timeout) {
-        Ok(listener) => listener,
-        Err(why) => return fail(path, why),
+    if let Err(why) = claim(path, args.timeout) {
+        return fail(path, why);
+    }
+    let socket = if args.dgram {
+        datagram::bind(path).map(Socket::Datagram)
+    } else {
+        listen(path)
+            .map(Socket::Listener)
+            .map_err(|err| err.to_string())
+    };
+    let socket = match socket {
+        Ok(socket) => socket,
+        Err(err) => return fail(path, err),
     };
     // A socket file to remove on exit (an abstract name vanishes with the socket).
     let file = abstract_name(path).is_none();
@@ -165,25 +213,38 @@ pub fn run(args: &Args) -> ExitCode {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
         libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
     }
-    eprintln!("peercred: listening on {}", path.display());
     let mut out = std::io::stdout().lock();
+    match socket {
+        Socket::Listener(listener) => {
+            eprintln!("peercred: listening on {}", path.display());
+            accept_all(&listener, &mut out);
+        }
+        Socket::Datagram(socket) => {
+            eprintln!("peercred: listening for datagrams on {}", path.display());
+            datagram::receive_all(&socket, &mut out);
+        }
+    }
+    // Whoever reads our output has gone (`| head`): so do we.
+    remove_own_socket();
+    ExitCode::FAILURE
+}
+
+/// Prints a line for each connection; returns only once `out` is closed.
+fn accept_all(listener: &UnixListener, out: &mut impl Write) {
     for conn in listener.incoming() {
         match conn
             .map_err(|err| err.to_string())
             .and_then(|conn| Peer::of(&conn).map_err(|err| err.to_string()))
         {
-            // Whoever reads our output has gone (`| head`): so do we.
             Ok(peer) => {
                 if writeln!(out, "{}", peer.line())
                     .and_then(|()| out.flush())
                     .is_err()
                 {
-                    remove_own_socket();
-                    return ExitCode::FAILURE;
+                    return;
                 }
             }
             Err(why) => eprintln!("peercred: a connection: {why}"),
         }
     }
-    ExitCode::SUCCESS
 }

@@ -310,30 +310,42 @@ fn serve_replaces_only_a_socket_nobody_listens_on() {
     let dir = shared_dir();
     let file = dir.path("notes.txt");
     std::fs::write(&file, "precious").unwrap();
-    assert_fails(
-        &peercred(&["serve", arg(&file)]),
-        &["a regular file is there, not a socket: refusing to replace it"],
-    );
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
-
-    assert_fails(&peercred(&["serve", arg(&dir.0)]), &["a directory"]);
-    assert!(dir.0.is_dir());
-
     // A symbolic link is not followed, even to a stale socket.
     let stale = dir.path("stale");
     drop(UnixListener::bind(&stale).unwrap());
     std::fs::set_permissions(&stale, std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
     let link = dir.path("link");
     std::os::unix::fs::symlink(&stale, &link).unwrap();
-    assert_fails(&peercred(&["serve", arg(&link)]), &["a symbolic link"]);
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
-    assert!(std::fs::symlink_metadata(&stale)
-        .unwrap()
-        .file_type()
-        .is_socket());
+    // The same rules with and without --dgram.
+    for dgram in [&[][..], &["--dgram"]] {
+        let serve = |path: &std::path::Path| {
+            let args: Vec<&str> = ["serve"]
+                .iter()
+                .chain(dgram)
+                .copied()
+                .chain([arg(path)])
+                .collect();
+            peercred(&args)
+        };
+        assert_fails(
+            &serve(&file),
+            &["a regular file is there, not a socket: refusing to replace it"],
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
+
+        assert_fails(&serve(&dir.0), &["a directory"]);
+        assert!(dir.0.is_dir());
+
+        assert_fails(&serve(&link), &["a symbolic link"]);
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(std::fs::symlink_metadata(&stale)
+            .unwrap()
+            .file_type()
+            .is_socket());
+    }
 
     // A live server's socket is left alone.
     let live = dir.path("live");
@@ -448,7 +460,7 @@ fn without_so_peerpidfd_no_pid_is_vouched_for() {
 }
 
 /// A seqpacket listener is described like a stream one; a datagram socket has
-/// no listener, so nothing to describe, and serve leaves it alone.
+/// no listener, so nothing to describe, and serve leaves a live one alone.
 #[test]
 fn seqpacket_and_datagram_sockets() {
     let dir = shared_dir();
@@ -467,7 +479,7 @@ fn seqpacket_and_datagram_sockets() {
     assert_fails(&peercred(&["who", arg(&datagram)]), &["a datagram socket"]);
     assert_fails(
         &peercred(&["serve", arg(&datagram)]),
-        &["a datagram socket", "leaving it alone"],
+        &["another server is live there (a datagram socket)"],
     );
     assert!(std::fs::symlink_metadata(&datagram)
         .unwrap()
@@ -497,5 +509,57 @@ fn abstract_names() {
     assert_fails(
         &peercred(&["who", &name]),
         &["nothing is listening at this abstract name"],
+    );
+}
+
+/// An abstract name is per socket type: a seqpacket listener there is found
+/// behind no stream one, and a datagram socket is said to be one.
+#[test]
+fn abstract_seqpacket_and_datagram_names() {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::linux::net::SocketAddrExt;
+
+    let name = format!("peercred-cli-seq-{}", std::process::id());
+    // SAFETY: socket(2) returns a new descriptor, which we own.
+    let seqpacket = unsafe {
+        OwnedFd::from_raw_fd(libc::socket(
+            libc::AF_UNIX,
+            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+            0,
+        ))
+    };
+    // SAFETY: all-zero is a valid sockaddr_un.
+    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    for (dst, src) in addr.sun_path[1..].iter_mut().zip(name.as_bytes()) {
+        *dst = *src as libc::c_char;
+    }
+    let len = (2 + 1 + name.len()) as libc::socklen_t;
+    // SAFETY: addr holds len valid bytes; the socket is ours.
+    unsafe {
+        assert_eq!(
+            libc::bind(
+                seqpacket.as_raw_fd(),
+                (&addr as *const libc::sockaddr_un).cast(),
+                len
+            ),
+            0
+        );
+        assert_eq!(libc::listen(seqpacket.as_raw_fd(), 4), 0);
+    }
+    let out = peercred(&["who", "--pid", &format!("@{name}")]);
+    assert_eq!(
+        stdout(&out),
+        format!("{}\n", std::process::id()),
+        "{}",
+        stderr(&out)
+    );
+
+    let name = format!("peercred-cli-dgram-{}", std::process::id());
+    let addr = std::os::unix::net::SocketAddr::from_abstract_name(&name).unwrap();
+    let _datagram = std::os::unix::net::UnixDatagram::bind_addr(&addr).unwrap();
+    assert_fails(
+        &peercred(&["who", &format!("@{name}")]),
+        &["a datagram socket"],
     );
 }

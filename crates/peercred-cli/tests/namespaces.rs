@@ -2,7 +2,9 @@
 //! pid 1 and can force pid reuse (/proc/sys/kernel/ns_last_pid): a daemon's
 //! listener creator exits, an impostor is forced onto its pid, and `peercred`
 //! must neither signal it nor show it as the server. From user namespaces: the
-//! kernel's overflow id is never printed as the account "nobody". Needs root
+//! kernel's overflow id is never printed as the account "nobody", and a
+//! datagram whose sender the reader's namespaces cannot name is printed as
+//! such. Needs root
 //! (unshare); a skip says why. One #[test] per binary: the parts fork.
 
 mod common;
@@ -21,6 +23,7 @@ fn namespaces() {
         return;
     }
     readers_in_user_namespaces();
+    datagram_readers_in_namespaces();
     // Made out here: inside, every process id is small and would not keep it unique.
     let dir = shared_dir();
     match in_child(|| as_init_of_new_pid_namespace(|| scenario(&dir))) {
@@ -208,4 +211,45 @@ fn readers_in_user_namespaces() {
         (&value["uid"], &value["uid_mapping"], &value["user"]),
         (&0.into(), &"mapped".into(), &"root".into())
     );
+}
+
+/// `serve --dgram` in namespaces that cannot name a sender from outside: an
+/// unmapped uid is the overflow id, a pid outside is unknown, and with both
+/// the kernel writes what is also its placeholder, pid 0 with the overflow
+/// ids, which is printed as no credentials, never as the account nobody.
+fn datagram_readers_in_namespaces() {
+    let dir = shared_dir();
+    // SAFETY: plain libc getter.
+    let me = unsafe { libc::getpid() };
+    for (namespaces, begins) in [
+        (
+            &["--user"][..],
+            format!(
+                "pid={me} uid=65534 (overflow id: unmapped here, not an account) gid=65534 (overflow id"
+            ),
+        ),
+        (
+            &["--pid", "--fork", "--kill-child", "--mount-proc"],
+            "pid=unknown (outside this PID namespace; running) uid=0 (root) gid=0 (root) \
+             exe=unknown (peer is outside this PID namespace"
+                .into(),
+        ),
+        (
+            &["--user", "--pid", "--fork", "--kill-child", "--mount-proc"],
+            "credentials=none (the kernel attached its placeholder".into(),
+        ),
+    ] {
+        let path = dir.path(&namespaces.join(""));
+        let mut command = Command::new("unshare");
+        command
+            .args(namespaces)
+            .args([PEERCRED, "serve", "--dgram", path.to_str().unwrap()]);
+        let mut server = Server::receiving(command, &path);
+        let sender = std::os::unix::net::UnixDatagram::unbound().unwrap();
+        sender.send_to(b"from outside", &path).unwrap();
+        let line = server.line();
+        assert!(line.starts_with(&begins), "{namespaces:?}: {line}");
+        assert!(line.ends_with(": from outside\n"), "{line}");
+        assert!(!line.contains("nobody"), "{line}");
+    }
 }

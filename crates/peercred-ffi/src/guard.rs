@@ -35,6 +35,17 @@ impl ToC for Result<c_int, Error> {
     }
 }
 
+/// `Ok(n)` is a byte count (>= 0); an error is its negative errno.
+impl ToC for Result<libc::ssize_t, Error> {
+    type C = libc::ssize_t;
+    fn to_c(self) -> libc::ssize_t {
+        self.unwrap_or_else(|err| -(err.errno() as libc::ssize_t))
+    }
+    fn panicked() -> libc::ssize_t {
+        PEERCRED_ERR_PANIC as libc::ssize_t
+    }
+}
+
 /// Static text, as a C string that the caller must not free.
 impl ToC for &'static CStr {
     type C = *const c_char;
@@ -50,4 +61,13 @@ impl ToC for &'static CStr {
 pub(crate) fn writable<'a, T>(ptr: *mut T) -> Result<&'a mut T, Error> {
     // SAFETY: non-NULL pointers are the caller's promise of a valid, writable T.
     unsafe { ptr.as_mut() }.ok_or(Error::Os(libc::EINVAL))
+}
+
+/// A NUL-terminated string argument; NULL is a caller bug: -EINVAL.
+pub(crate) fn c_str<'a>(ptr: *const c_char) -> Result<&'a CStr, Error> {
+    if ptr.is_null() {
+        return Err(Error::Os(libc::EINVAL));
+    }
+    // SAFETY: non-NULL pointers are the caller's promise of a NUL-terminated string.
+    Ok(unsafe { CStr::from_ptr(ptr) })
 }

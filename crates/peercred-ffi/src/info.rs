@@ -86,6 +86,8 @@ fn core_text(err: c_int) -> Option<&'static CStr> {
             Error::NotUnixSocket,
             Error::PeerExited,
             Error::PidNotVisible,
+            Error::ForeignProc,
+            Error::NoCredentials,
         ]
         .iter()
         .map(|e| {
@@ -128,6 +130,7 @@ pub(crate) const DOCUMENTED_CODES: &[c_int] = &[
     -libc::ENOPROTOOPT,
     -libc::ESRCH,
     -libc::EREMOTE,
+    -libc::ENXIO,
     -libc::EINVAL,
     -libc::ERANGE,
     -libc::EPROTO,

@@ -11,6 +11,7 @@ mod extras;
 mod guard;
 mod info;
 mod mapping;
+mod message;
 mod process;
 
 pub use cred::{peercred_read, peercred_ucred};
@@ -18,6 +19,7 @@ pub use extras::{peercred_groups, peercred_pidfd, peercred_security_label};
 pub use guard::PEERCRED_ERR_PANIC;
 pub use info::{peercred_strerror, peercred_version};
 pub use mapping::*;
+pub use message::{peercred_message, peercred_pass_credentials, peercred_recv};
 pub use process::*;
 
 #[cfg(test)]

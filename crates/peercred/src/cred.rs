@@ -20,6 +20,16 @@ pub struct PeerCred {
 }
 
 impl PeerCred {
+    /// Credentials the kernel vouched for in another way (a message's
+    /// `SCM_CREDENTIALS`); the caller has already refused its placeholders.
+    pub(crate) fn from_parts(
+        pid: Option<libc::pid_t>,
+        uid: libc::uid_t,
+        gid: libc::gid_t,
+    ) -> PeerCred {
+        PeerCred { pid, uid, gid }
+    }
+
     /// The pid of the process that connected (or created the socket pair), as seen
     /// from the caller's PID namespace; `None` when that process is outside it.
     ///

@@ -46,6 +46,13 @@ pub enum Error {
     /// `EREMOTE`: the peer's pid is not visible in the caller's PID namespace, so
     /// `/proc` cannot describe it from here.
     PidNotVisible,
+    /// `ENXIO`: `/proc` does not show the process (or the calling thread): it
+    /// is mounted for another PID namespace, or not mounted. Mount a `/proc`
+    /// for the caller's PID namespace (`unshare --pid --fork --mount-proc`).
+    ForeignProc,
+    /// `ENODATA`: a message carried no credentials: it was queued before
+    /// [`crate::pass_credentials`], or the socket does not pass them.
+    NoCredentials,
     /// Any other errno the kernel returned, passed through.
     Os(i32),
 }
@@ -82,6 +89,8 @@ impl Error {
             Error::Unsupported(_) => libc::ENOPROTOOPT,
             Error::PeerExited => libc::ESRCH,
             Error::PidNotVisible => libc::EREMOTE,
+            Error::ForeignProc => libc::ENXIO,
+            Error::NoCredentials => libc::ENODATA,
             Error::Os(errno) => *errno,
         }
     }
@@ -142,6 +151,14 @@ impl fmt::Display for Error {
             Error::PidNotVisible => f.write_str(
                 "peer is outside this PID namespace: its pid is not visible from here",
             ),
+            Error::ForeignProc => f.write_str(
+                "/proc does not show this process: it is mounted for another PID namespace, \
+                 or not at all; mount a /proc for this PID namespace (unshare --mount-proc)",
+            ),
+            Error::NoCredentials => f.write_str(
+                "the message carried no credentials: it was queued before pass_credentials(), \
+                 or the socket does not pass them",
+            ),
             Error::Os(errno) => io::Error::from_raw_os_error(*errno).fmt(f),
         }
     }
@@ -175,6 +192,7 @@ mod tests {
             Error::Unsupported("SO_PEERPIDFD needs Linux 6.5 or later"),
             Error::PeerExited,
             Error::PidNotVisible,
+            Error::ForeignProc,
             Error::Os(libc::EACCES),
             Error::Os(libc::EPROTO),
         ];

@@ -3,10 +3,10 @@
 //! Each first applies [`crate::read`]'s checks, so a socket without a peer, a
 //! listening socket or the caller's own socketpair fails the same way here as there.
 
-use std::os::fd::{AsFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 
 use crate::cred::read_fd;
-use crate::{fault, sockopt, Error};
+use crate::{fault, peer_pidfd, sockopt, Error};
 
 /// The peer's supplementary group ids, as recorded at connect time (`SO_PEERGROUPS`).
 ///
@@ -101,25 +101,7 @@ pub fn security_label(socket: &impl AsFd) -> Result<Option<String>, Error> {
 /// ```
 pub fn pidfd(socket: &impl AsFd) -> Result<OwnedFd, Error> {
     fault::maybe_panic();
-    let fd = socket.as_fd();
-    read_fd(fd)?;
-    // optlen must be exactly sizeof(int): with a shorter buffer the kernel would
-    // install a descriptor whose number it never reports, leaking it.
-    let pidfd = match sockopt::get_int(fd, libc::SO_PEERPIDFD) {
-        // SAFETY: the kernel just installed this descriptor for us; we own it.
-        Ok(raw) => unsafe { OwnedFd::from_raw_fd(raw) },
-        Err(Error::Os(libc::ENOPROTOOPT)) => {
-            return Err(Error::Unsupported("SO_PEERPIDFD needs Linux 6.5 or later"))
-        }
-        Err(Error::Os(libc::EINVAL)) | Err(Error::Os(libc::ESRCH)) => {
-            return Err(Error::PeerExited)
-        }
-        Err(err) => return Err(err),
-    };
-    if crate::process::fdinfo_pid(pidfd.as_fd())? == crate::process::FdinfoPid::Reaped {
-        return Err(Error::PeerExited);
-    }
-    Ok(pidfd)
+    Ok(peer_pidfd::take(socket.as_fd())?.0)
 }
 
 fn gid_bytes(groups: &mut [libc::gid_t]) -> &mut [u8] {

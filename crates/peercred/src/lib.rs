@@ -22,10 +22,21 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Beyond the three ids: [`groups`] (supplementary groups at connect time),
-//! [`security_label`] (the LSM label), [`pidfd`] (a descriptor that names the
-//! peer process and never another one that reuses its pid) and
-//! [`PeerProcess`] (facts about that process, read race-free through the pidfd).
+//! Beyond the three ids: [`groups`] (supplementary groups) and
+//! [`security_label`] (the LSM label), also recorded at connect time;
+//! [`pidfd`] (a descriptor that names the peer process and never another one
+//! that reuses its pid); and [`PeerProcess`], facts about that process (or the
+//! caller itself, [`PeerProcess::own`]) read **now** from the live process,
+//! race-free through the pidfd: which file it runs
+//! ([`PeerProcess::exe_matches`], by device and inode, and
+//! [`PeerProcess::exe_sha256`]), its login session
+//! ([`PeerProcess::same_session`]), its current ids. A caller that can exec
+//! after connecting can make those describe another program, so authorise on
+//! what was recorded at connect: a set-group-ID program's own gid, a label.
+//!
+//! Per message: [`pass_credentials`] and [`recv`] give each message's sender
+//! (`SCM_CREDENTIALS`, `SCM_PIDFD`) on datagram sockets, which have no
+//! connection, and on connections whose socket may have changed hands.
 //!
 //! # Semantics
 //!
@@ -34,7 +45,7 @@
 //! | accepted or connecting `AF_UNIX` stream/seqpacket socket, the other end in another process | the peer's effective ids at `connect()` |
 //! | either end of a `socketpair()` (stream, dgram, seqpacket) made by another process | the creator's ids |
 //! | a socketpair made by the calling process, or a connection to itself | [`Error::NotConnected`] with [`NotConnected::OwnProcess`] (`ENOTCONN`) |
-//! | a peer outside the caller's PID namespace | credentials with `pid() == None` |
+//! | a peer outside the caller's PID namespace | credentials with `pid() == None`; its [`PeerProcess`] facts: [`Error::PidNotVisible`] (`EREMOTE`) |
 //! | a peer whose uid/gid is unmapped in the caller's user namespace | the overflow uid/gid (`/proc/sys/kernel/overflowuid`), which [`PeerCred::uid_mapping`] reports as [`IdMapping::Unmapped`] |
 //! | closed, negative or `O_PATH` fd | [`Error::BadDescriptor`] (`EBADF`) |
 //! | not a socket | [`Error::NotASocket`] (`ENOTSOCK`) |
@@ -52,15 +63,25 @@ compile_error!(
 
 mod cred;
 mod error;
+mod exe;
 mod extras;
 mod fault;
 mod idmap;
+mod liveness;
+mod message;
+mod peer_pidfd;
+mod pidfd_pid;
+mod proc_parse;
 mod process;
+mod procfs;
 pub mod raw;
+mod socket_type;
 mod sockopt;
 
 pub use cred::{read, PeerCred};
 pub use error::{Error, NotConnected};
 pub use extras::{groups, pidfd, security_label};
 pub use idmap::{gid_mapping, uid_mapping, IdMapping};
+pub use message::{pass_credentials, recv, recv_with_flags, Address, Message, RecvFlags};
 pub use process::PeerProcess;
+pub use socket_type::{socket_type, SocketType};

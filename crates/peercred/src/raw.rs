@@ -17,7 +17,7 @@
 
 use std::os::fd::{BorrowedFd, OwnedFd, RawFd};
 
-use crate::{Error, PeerCred, PeerProcess};
+use crate::{Error, Message, PeerCred, PeerProcess, RecvFlags, SocketType};
 
 /// [`crate::read`] for a descriptor number.
 pub fn read(fd: RawFd) -> Result<PeerCred, Error> {
@@ -76,4 +76,22 @@ fn with_fd<T>(
     // SAFETY: the borrow lasts for this call only. A number that is not open is
     // no memory hazard: the system calls on it fail with EBADF.
     call(unsafe { BorrowedFd::borrow_raw(fd) })
+}
+
+/// [`crate::pass_credentials`] for a descriptor number.
+pub fn pass_credentials(fd: RawFd) -> Result<(), Error> {
+    with_fd(fd, |fd| crate::pass_credentials(&fd))
+}
+
+/// [`crate::recv_with_flags`] for a descriptor number, with recvmsg's flag
+/// bits: `MSG_DONTWAIT`, `MSG_PEEK`, `MSG_WAITALL`, `MSG_TRUNC`; any other bit
+/// is `Error::Os(EINVAL)`.
+pub fn recv(fd: RawFd, buf: &mut [u8], flags: libc::c_int) -> Result<Message, Error> {
+    let flags = RecvFlags::from_bits(flags).ok_or(Error::Os(libc::EINVAL))?;
+    with_fd(fd, |fd| crate::recv_with_flags(&fd, buf, flags))
+}
+
+/// [`crate::socket_type`] for a descriptor number.
+pub fn socket_type(fd: RawFd) -> Result<SocketType, Error> {
+    with_fd(fd, |fd| crate::socket_type(&fd))
 }

@@ -70,3 +70,30 @@ pub(crate) fn get_int(fd: BorrowedFd<'_>, name: libc::c_int) -> Result<libc::c_i
     // SAFETY: c_int is valid for any bit pattern.
     unsafe { get::<libc::c_int>(fd, name) }
 }
+
+/// Sets an `int` option such as `SO_PASSCRED`.
+pub(crate) fn set_int(
+    fd: BorrowedFd<'_>,
+    name: libc::c_int,
+    value: libc::c_int,
+) -> Result<(), Error> {
+    // SAFETY: value is a valid int for the duration of the call, its size passed with it.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            name,
+            (&value as *const libc::c_int).cast(),
+            size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(Error::from_socket_errno(
+            std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EIO),
+        ))
+    }
+}

@@ -30,13 +30,7 @@ fn every_row_of_the_semantics_table() {
             continue;
         }
         let err = got.expect_err(name);
-        let errno = match expect["errno"].as_str().unwrap() {
-            "EBADF" => libc::EBADF,
-            "ENOTSOCK" => libc::ENOTSOCK,
-            "EAFNOSUPPORT" => libc::EAFNOSUPPORT,
-            "ENOTCONN" => libc::ENOTCONN,
-            other => panic!("{name}: unknown errno {other}"),
-        };
+        let errno = errno(expect["errno"].as_str().unwrap());
         assert_eq!(err.errno(), errno, "{name}: {err}");
         assert!(
             err.to_string()
@@ -78,4 +72,47 @@ fn every_function_refuses_what_read_refuses() {
         Err(Error::NotConnected(_))
     ));
     assert_eq!(peercred::raw::groups(-1), Err(Error::BadDescriptor));
+}
+
+/// tests/cases.json's "messages" rows: pass_credentials() and a non-blocking
+/// recv() on every fixture.
+#[test]
+fn every_row_of_the_messages_table() {
+    for case in common::cases()["messages"].as_array().unwrap() {
+        let name = case["socket"].as_str().unwrap();
+        let fixture = common::fixture(name);
+        let check = |what: &str, got: Result<(), Error>, expect: &serde_json::Value| {
+            if expect == "ok" {
+                return got.unwrap_or_else(|err| panic!("{name}: {what}: {err}"));
+            }
+            let err = got.expect_err(&format!("{name}: {what}"));
+            assert_eq!(
+                err.errno(),
+                errno(expect["errno"].as_str().unwrap()),
+                "{name}: {what}: {err}"
+            );
+            if let Some(message) = expect["message"].as_str() {
+                assert!(err.to_string().contains(message), "{name}: {what}: {err}");
+            }
+        };
+        check(
+            "pass_credentials",
+            peercred::raw::pass_credentials(fixture.fd),
+            &case["pass_credentials"],
+        );
+        let mut buf = [0u8; 16];
+        let got = peercred::raw::recv(fixture.fd, &mut buf, libc::MSG_DONTWAIT).map(drop);
+        check("recv", got, &case["recv"]);
+    }
+}
+
+fn errno(name: &str) -> i32 {
+    match name {
+        "EBADF" => libc::EBADF,
+        "ENOTSOCK" => libc::ENOTSOCK,
+        "EAFNOSUPPORT" => libc::EAFNOSUPPORT,
+        "ENOTCONN" => libc::ENOTCONN,
+        "EAGAIN" => libc::EAGAIN,
+        other => panic!("unknown errno {other}"),
+    }
 }

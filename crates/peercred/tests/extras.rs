@@ -47,7 +47,7 @@ fn peer_process_of_a_live_zombie_and_reaped_peer() {
     let peer = PeerProcess::from_socket(&conn).unwrap();
     assert_eq!(peer.pid(), Some(client.pid));
     assert!(peer.is_alive().unwrap());
-    assert_eq!(peer.parent_pid().unwrap(), me().0.unwrap());
+    assert_eq!(peer.parent_pid().unwrap(), me().0);
     assert_eq!(
         peer.exe().unwrap(),
         std::env::current_exe().unwrap(),

@@ -55,13 +55,8 @@ fn connect_time_ids_are_reported_after_a_uid_change() {
     // SAFETY: the child only makes system calls, then _exit.
     let pid = unsafe { libc::fork() };
     if pid == 0 {
+        common::connect_raw(&addr);
         unsafe {
-            let fd = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0);
-            libc::connect(
-                fd,
-                (&addr as *const libc::sockaddr_un).cast(),
-                size_of_val(&addr) as u32,
-            );
             become_nobody(&[]);
             let mut byte = 1u8;
             libc::write(child_end.as_raw_fd(), (&byte as *const u8).cast(), 1); // "dropped"

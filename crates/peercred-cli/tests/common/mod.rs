@@ -15,6 +15,7 @@ pub use core_tests::{is_root, TempDir, NOBODY};
 
 pub const PEERCRED: &str = env!("CARGO_BIN_EXE_peercred");
 pub const SERVERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/servers.py");
+pub const SENDER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sender.py");
 
 pub fn peercred(args: &[&str]) -> Output {
     Command::new(PEERCRED).args(args).output().unwrap()
@@ -89,6 +90,15 @@ pub fn assert_creator_gone(path: &str, creator: i32) {
     );
 }
 
+/// The system's Python: one under root's home (pyenv) is not reachable by uid 65534.
+pub fn python() -> &'static str {
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
 /// `program args` as uid/gid 65534 without supplementary groups when we are
 /// root (setpriv execs, so the child's pid is the program's); as ourselves otherwise.
 pub fn as_other_uid(program: &str, args: &[&str]) -> Command {
@@ -148,16 +158,30 @@ impl Server {
         server
     }
 
+    /// `peercred serve --dgram PATH` as ourselves, once it listens, with the
+    /// socket file made writable by every uid so that any may send.
+    pub fn serve_dgram(path: &Path) -> Server {
+        let mut command = Command::new(PEERCRED);
+        command.args(["serve", "--dgram", path.to_str().unwrap()]);
+        Server::receiving(command, path)
+    }
+
+    /// Starts `command`, a `peercred serve --dgram PATH` however wrapped, as
+    /// [`Server::serve_dgram`] does.
+    pub fn receiving(command: Command, path: &Path) -> Server {
+        let mut server = Server::spawn(command);
+        let line = server.stderr_line();
+        assert!(line.contains("listening for datagrams"), "{line}");
+        if !path.as_os_str().as_encoded_bytes().starts_with(b"@") {
+            core_tests::chmod(path, 0o666);
+        }
+        server
+    }
+
     /// One of tests/servers.py's roles as another uid, once it printed its first line.
     pub fn python(role: &str, path: &Path) -> (Server, String) {
-        // The system's interpreter: one under root's home (pyenv) is not reachable by uid 65534.
-        let python = if Path::new("/usr/bin/python3").exists() {
-            "/usr/bin/python3"
-        } else {
-            "python3"
-        };
         let mut server = Server::spawn(as_other_uid(
-            python,
+            python(),
             &[SERVERS, role, path.to_str().unwrap()],
         ));
         let line = server.line();
@@ -207,16 +231,27 @@ impl Drop for Server {
 }
 
 /// Makes `getsockopt(SO_PEERPIDFD)` fail with ENOPROTOOPT in the process that
-/// `command` starts, as on kernels before 6.5: a seccomp filter installed
-/// between fork and exec.
+/// `command` starts, as on kernels before 6.5.
 pub fn without_so_peerpidfd(command: &mut Command) {
+    without_socket_option(command, libc::SYS_getsockopt, libc::SO_PEERPIDFD);
+}
+
+/// Makes `setsockopt(SO_PASSPIDFD)` fail with ENOPROTOOPT in the process that
+/// `command` starts, as on kernels before 6.5: messages then carry no pidfd.
+pub fn without_so_passpidfd(command: &mut Command) {
+    without_socket_option(command, libc::SYS_setsockopt, libc::SO_PASSPIDFD);
+}
+
+/// Makes `syscall` (getsockopt or setsockopt) of `option` fail with
+/// ENOPROTOOPT: a seccomp filter installed between fork and exec.
+fn without_socket_option(command: &mut Command, syscall: libc::c_long, option: libc::c_int) {
     #[cfg(target_arch = "x86_64")]
     const AUDIT_ARCH: u32 = 0xC000_003E;
     #[cfg(target_arch = "aarch64")]
     const AUDIT_ARCH: u32 = 0xC000_00B7;
     const ARCH: u32 = 4; // offsetof(struct seccomp_data, arch)
     const NR: u32 = 0; // offsetof(struct seccomp_data, nr)
-    const OPTNAME: u32 = 16 + 2 * 8; // args[2], its low half on a little-endian machine
+    const OPTNAME: u32 = 16 + 2 * 8; // args[2] of get/setsockopt, its low half on a little-endian machine
     let load = |offset| libc::sock_filter {
         code: (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16,
         jt: 0,
@@ -239,9 +274,9 @@ pub fn without_so_peerpidfd(command: &mut Command) {
         load(ARCH),
         skip_unless(AUDIT_ARCH, 5),
         load(NR),
-        skip_unless(libc::SYS_getsockopt as u32, 3),
+        skip_unless(syscall as u32, 3),
         load(OPTNAME),
-        skip_unless(libc::SO_PEERPIDFD as u32, 1),
+        skip_unless(option as u32, 1),
         ret(libc::SECCOMP_RET_ERRNO | libc::ENOPROTOOPT as u32),
         ret(libc::SECCOMP_RET_ALLOW),
     ];

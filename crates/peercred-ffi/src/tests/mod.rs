@@ -5,6 +5,7 @@
 
 mod conventions;
 mod mapping;
+mod message;
 mod panic;
 mod process;
 
@@ -79,4 +80,16 @@ fn pair() -> (UnixStream, UnixStream) {
 
 fn raw(stream: &UnixStream) -> i32 {
     stream.as_raw_fd()
+}
+
+/// Runs the test `test` of this binary again, alone, in a child process with
+/// `flag` set (its body runs only then) and PEERCRED_FAULT=`fault`: a switch
+/// that would disturb the other tests of this process stays in the child.
+fn in_child_process(test: &str, flag: &str, fault: &str) -> std::process::Output {
+    std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--test-threads=1"])
+        .env(flag, "1")
+        .env("PEERCRED_FAULT", fault)
+        .output()
+        .unwrap()
 }

@@ -4,28 +4,22 @@
 //! the other tests of this process, so the checks run in a child process: this
 //! test binary again, with only `every_function_returns_the_panic_code` selected.
 
-use std::process::Command;
-
-use super::Peer;
+use super::{in_child_process, Peer};
 use crate::cred::peercred_read;
 use crate::extras::{peercred_groups, peercred_pidfd, peercred_security_label};
 use crate::guard::PEERCRED_ERR_PANIC;
+use crate::message::{peercred_pass_credentials, peercred_recv};
 use crate::process::*;
 
 const CHILD: &str = "PEERCRED_PANIC_CHILD";
 
 #[test]
 fn panics_become_the_panic_code() {
-    let child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "tests::panic::every_function_returns_the_panic_code",
-            "--test-threads=1",
-        ])
-        .env(CHILD, "1")
-        .env("PEERCRED_FAULT", "panic")
-        .output()
-        .unwrap();
+    let child = in_child_process(
+        "tests::panic::every_function_returns_the_panic_code",
+        CHILD,
+        "panic",
+    );
     assert!(
         child.status.success(),
         "a function did not return PEERCRED_ERR_PANIC:\n{}",
@@ -48,6 +42,7 @@ fn every_function_returns_the_panic_code() {
     };
     let mut buf = [0 as libc::c_char; 8];
     let mut groups = [0u32; 8];
+    let mut digest = [0u8; PEERCRED_SHA256_LEN];
     let codes = [
         peercred_read(fd, &mut cred),
         peercred_groups(fd, groups.as_mut_ptr(), &mut len),
@@ -57,11 +52,25 @@ fn every_function_returns_the_panic_code() {
         peercred_process_alive(fd),
         peercred_process_parent_pid(fd, &mut n),
         peercred_process_exe(fd, buf.as_mut_ptr(), &mut len),
+        peercred_process_exe_matches(fd, c"/".as_ptr()),
+        peercred_process_exe_sha256(fd, digest.as_mut_ptr()),
         peercred_process_cmdline(fd, buf.as_mut_ptr(), &mut len),
         peercred_process_session_id(fd, &mut id),
+        peercred_process_same_session(fd, fd),
+        peercred_own_pidfd(),
         peercred_process_start_time(fd, &mut ticks),
         peercred_process_uid(fd, &mut id),
         peercred_process_gid(fd, &mut id),
+        peercred_pass_credentials(fd),
     ];
-    assert_eq!(codes, [PEERCRED_ERR_PANIC; 13]);
+    assert_eq!(codes, [PEERCRED_ERR_PANIC; 18]);
+    let mut message = std::mem::MaybeUninit::uninit();
+    let received = peercred_recv(
+        fd,
+        buf.as_mut_ptr().cast(),
+        buf.len(),
+        0,
+        message.as_mut_ptr(),
+    );
+    assert_eq!(received, PEERCRED_ERR_PANIC as isize);
 }

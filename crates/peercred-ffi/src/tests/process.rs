@@ -1,21 +1,25 @@
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::ptr;
 
 use super::{pair, raw};
 use crate::process::*;
 
-/// A pidfd of this process (pidfd_open, Linux 5.3), or None when the kernel
-/// has none. Our own socketpair would not do: peercred refuses it.
+/// A pidfd of this process (peercred_own_pidfd), or None on kernels without pidfd_open.
 fn own_pidfd() -> Option<OwnedFd> {
-    // SAFETY: pidfd_open(2) with our own pid and no flags.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, libc::getpid(), 0) };
-    if fd < 0 {
+    let fd = peercred_own_pidfd();
+    if fd == -libc::ENOPROTOOPT {
         eprintln!("skipped: this kernel has no pidfd_open (Linux < 5.3)");
         return None;
     }
+    assert!(fd >= 0, "peercred_own_pidfd: {fd}");
     // SAFETY: a new descriptor that we own.
-    Some(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+    Some(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+fn current_exe() -> CString {
+    CString::new(std::env::current_exe().unwrap().as_os_str().as_bytes()).unwrap()
 }
 
 #[test]
@@ -48,7 +52,54 @@ fn facts_of_this_process() {
         .parse()
         .unwrap();
     assert_eq!(session, own_session);
+    assert_eq!(
+        peercred_process_same_session(fd, fd),
+        i32::from(own_session != PEERCRED_NO_SESSION),
+        "no session matches nothing"
+    );
     assert!(ticks > 0);
+}
+
+#[test]
+fn exe_matches_by_file() {
+    let Some(pidfd) = own_pidfd() else { return };
+    let fd = pidfd.as_raw_fd();
+    assert_eq!(peercred_process_exe_matches(fd, current_exe().as_ptr()), 1);
+    assert_eq!(peercred_process_exe_matches(fd, c"/bin/sh".as_ptr()), 0);
+    assert_eq!(
+        peercred_process_exe_matches(fd, c"/nonexistent/peercred".as_ptr()),
+        -libc::ENOENT
+    );
+    assert_eq!(peercred_process_exe_matches(fd, ptr::null()), -libc::EINVAL);
+    assert_eq!(
+        peercred_process_exe_matches(-1, c"/bin/sh".as_ptr()),
+        -libc::EBADF
+    );
+}
+
+#[test]
+fn exe_sha256_writes_the_digest_on_success_only() {
+    let Some(pidfd) = own_pidfd() else { return };
+    let mut digest = [7u8; PEERCRED_SHA256_LEN];
+    assert_eq!(
+        peercred_process_exe_sha256(-1, digest.as_mut_ptr()),
+        -libc::EBADF
+    );
+    assert_eq!(digest, [7u8; PEERCRED_SHA256_LEN]);
+    assert_eq!(
+        peercred_process_exe_sha256(pidfd.as_raw_fd(), ptr::null_mut()),
+        -libc::EINVAL
+    );
+    assert_eq!(
+        peercred_process_exe_sha256(pidfd.as_raw_fd(), digest.as_mut_ptr()),
+        0
+    );
+    let out = std::process::Command::new("sha256sum")
+        .arg(std::env::current_exe().unwrap())
+        .output()
+        .unwrap();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with(&hex));
 }
 
 #[test]
@@ -74,11 +125,9 @@ fn exe_follows_the_size_protocol() {
     let mut buf = vec![0 as libc::c_char; needed];
     assert_eq!(peercred_process_exe(fd, buf.as_mut_ptr(), &mut len), 0);
     assert_eq!(len, needed);
+    // SAFETY: the function wrote a NUL-terminated string.
     let exe = unsafe { CStr::from_ptr(buf.as_ptr()) };
-    assert_eq!(
-        exe.to_str().unwrap(),
-        std::env::current_exe().unwrap().to_str().unwrap()
-    );
+    assert_eq!(exe, current_exe().as_c_str());
 }
 
 #[test]
@@ -108,6 +157,10 @@ fn bad_pidfds_and_null_outputs() {
         "a socket is not a pidfd"
     );
     assert_eq!(peercred_process_alive(raw(&a)), -libc::EINVAL);
+    assert_eq!(
+        peercred_process_same_session(raw(&a), raw(&a)),
+        -libc::EINVAL
+    );
     assert_eq!(pid, -7);
     let Some(pidfd) = own_pidfd() else { return };
     assert_eq!(
@@ -117,5 +170,9 @@ fn bad_pidfds_and_null_outputs() {
     assert_eq!(
         peercred_process_exe(pidfd.as_raw_fd(), ptr::null_mut(), ptr::null_mut()),
         -libc::EINVAL
+    );
+    assert_eq!(
+        peercred_process_same_session(pidfd.as_raw_fd(), -1),
+        -libc::EBADF
     );
 }

@@ -413,14 +413,7 @@ impl Client {
         if pid == 0 {
             drop(hold_parent);
             prepare();
-            let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0) };
-            let ok = unsafe {
-                libc::connect(
-                    fd,
-                    (&addr as *const libc::sockaddr_un).cast(),
-                    size_of_val(&addr) as u32,
-                )
-            } == 0;
+            let ok = connect_raw(&addr);
             let mut byte = [0u8];
             // Wait for the parent to close its end.
             unsafe { libc::read(hold_child.as_raw_fd(), byte.as_mut_ptr().cast(), 1) };
@@ -468,6 +461,21 @@ impl Drop for Client {
     }
 }
 
+/// A stream socket connected to `addr`, kept open for the rest of the process
+/// (only system calls, so that a forked child may call it); false on failure.
+pub fn connect_raw(addr: &libc::sockaddr_un) -> bool {
+    // SAFETY: socket(2), and connect(2) with a sockaddr_un of its own size.
+    unsafe {
+        let fd = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0);
+        fd >= 0
+            && libc::connect(
+                fd,
+                (addr as *const libc::sockaddr_un).cast(),
+                size_of_val(addr) as u32,
+            ) == 0
+    }
+}
+
 /// Drops to uid/gid 65534 with `groups` as supplementary groups, in a child.
 pub fn become_nobody(groups: &[u32]) {
     // SAFETY: async-signal-safe system calls in a forked child.
@@ -511,7 +519,13 @@ pub fn in_child(child: impl FnOnce() -> i32) -> i32 {
         let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
         unsafe { libc::_exit(code) };
     }
+    reap(pid)
+}
+
+/// Waits for the child `pid`: its exit code, or 128 + the signal that killed it.
+pub fn reap(pid: i32) -> i32 {
     let mut status = 0;
+    // SAFETY: waits for our own child.
     unsafe { libc::waitpid(pid, &mut status, 0) };
     if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
@@ -563,4 +577,43 @@ pub fn read_byte(stream: &mut UnixStream) -> u8 {
 
 pub fn write_byte(stream: &mut UnixStream, byte: u8) {
     stream.write_all(&[byte]).unwrap();
+}
+
+/// A pidfd for our own child `pid` (which cannot be reaped behind our back).
+pub fn pidfd_open(pid: i32) -> OwnedFd {
+    // SAFETY: pidfd_open returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    assert!(fd >= 0, "pidfd_open: {}", std::io::Error::last_os_error());
+    // SAFETY: a new descriptor that we own.
+    unsafe { OwnedFd::from_raw_fd(fd as RawFd) }
+}
+
+/// Polls `done` every millisecond for up to ten seconds.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..10_000 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// The one-letter state of `/proc/PID/status` (`Z` for a zombie).
+pub fn proc_state(pid: i32) -> Option<char> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("State:"))
+        .and_then(|state| state.trim().chars().next())
+}
+
+/// This test binary's audit session id, None outside any login session.
+pub fn own_session() -> Option<u32> {
+    let id: u32 = std::fs::read_to_string("/proc/self/sessionid")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    (id != u32::MAX).then_some(id)
 }

@@ -1,12 +1,14 @@
 //! `peercred::read` next to the raw libc call of SO_PEERCRED and to the exact
 //! floor (the system calls an exact answer needs, done raw: SO_PEERCRED,
-//! SO_ACCEPTCONN, getpid), on an accepted socket whose peer is another
-//! process, in alternating rounds (make bench). Prints one JSON object per
-//! measurement. Usage: bench-read [CALLS_PER_ROUND]
+//! SO_ACCEPTCONN, getpid), and `PeerProcess::from_socket` + `exe_matches`,
+//! on an accepted socket whose peer is another process, in alternating rounds
+//! (make bench). Prints one JSON object per measurement. Usage: bench-read
+//! [CALLS_PER_ROUND]
 
 use std::hint::black_box;
 use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 const ROUNDS: usize = 7;
@@ -50,6 +52,12 @@ fn exact_floor(conn: &UnixStream) {
 
 fn ours(conn: &UnixStream) {
     black_box(peercred::read(conn).unwrap());
+}
+
+/// The peer process, then whether it runs the file `exe` (which it does).
+fn process(conn: &UnixStream, exe: &Path) {
+    let peer = peercred::PeerProcess::from_socket(conn).unwrap();
+    assert!(peer.exe_matches(exe).unwrap());
 }
 
 /// CPU time of this thread in ns: the system calls' kernel time counts, other
@@ -110,6 +118,19 @@ fn main() {
             println!("{{\"lang\":\"rust\",\"name\":\"{name}\",\"round\":{round},\"ns\":{t:.1}}}");
             ns.push(t);
         }
+    }
+    let exe = std::fs::read_link(format!("/proc/{}/exe", client.id())).unwrap();
+    let per_process = |calls: u32| {
+        let start = thread_cpu_ns();
+        for _ in 0..calls {
+            process(&conn, &exe);
+        }
+        (thread_cpu_ns() - start) / f64::from(calls)
+    };
+    per_process(calls / 500);
+    for round in 0..ROUNDS {
+        let t = per_process(calls / 50);
+        println!("{{\"lang\":\"rust\",\"name\":\"PeerProcess::from_socket + exe_matches\",\"round\":{round},\"ns\":{t:.1}}}");
     }
     drop(client.stdin.take());
     client.wait().unwrap();
