@@ -104,7 +104,8 @@ const _: () = assert!(std::mem::size_of::<PidfdInfo>() == 64);
 
 /// `PIDFD_GET_INFO`, or None where the kernel lacks it (ENOTTY/EINVAL, also
 /// what a descriptor that is not a pidfd answers: the fdinfo path then says
-/// EINVAL for it).
+/// EINVAL for it; ENOSYS where something stands between us and the kernel
+/// that does not pass the ioctl on: qemu-user, a seccomp filter).
 fn info(pidfd: BorrowedFd<'_>) -> Result<Option<Info>, Error> {
     if fault::no_pidfd_info() {
         return Ok(None);
@@ -132,7 +133,7 @@ fn info(pidfd: BorrowedFd<'_>) -> Result<Option<Info>, Error> {
             Liveness::Reaped => Info::Reaped,
             Liveness::Alive | Liveness::Exited => Info::NotVisible,
         })),
-        Error::Os(libc::ENOTTY | libc::EINVAL) => Ok(None),
+        Error::Os(libc::ENOTTY | libc::EINVAL | libc::ENOSYS) => Ok(None),
         Error::Os(libc::EBADF) => Err(Error::BadDescriptor),
         err => Err(err),
     }
