@@ -7,6 +7,7 @@ through bindings/node/tests/with-fixtures.py for the sockets Node cannot make
 """
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -19,9 +20,11 @@ def _helper(name, path):
     """Forks a helper that makes the socket `name` asks for, hands it over
     (SCM_RIGHTS), keeps the rest, and waits to be killed. Returns (socket, pid)."""
     here, there = socket.socketpair()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         try:
+            _die_with(parent)
             here.close()
             if name == "socketpair-stream" + OTHER_PROCESS:
                 handed, _kept = socket.socketpair()
@@ -44,6 +47,17 @@ def _helper(name, path):
     with here:
         _, fds, _, _ = socket.recv_fds(here, 1, 1)
     return socket.socket(fileno=fds[0]), pid
+
+
+def _die_with(parent):
+    """Ends this helper when `parent` ends, however it ends: the Node suite
+    execs node over the process that forked it, which then cannot run this
+    module's cleanup."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
 
 
 @contextlib.contextmanager
