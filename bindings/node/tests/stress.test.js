@@ -6,18 +6,16 @@ const assert = require('node:assert');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { Worker } = require('node:worker_threads');
-const { acceptClient, finish } = require('./helpers.js');
+const { acceptClient, finish, hostOnly } = require('./helpers.js');
 
 function run(file, workerData) {
   const worker = new Worker(path.join(__dirname, file), { workerData });
   return new Promise((resolve, reject) => worker.on('message', resolve).on('error', reject));
 }
 
-// Reads per worker: 100,000, fewer where each costs more (PEERCRED_TEST_READS:
-// make test-node-arm64 sets it for qemu, as test-c does for valgrind).
-const READS = Number(process.env.PEERCRED_TEST_READS ?? 100_000);
+const READS = 100_000; // per worker
 
-test(`8 worker threads x ${READS.toLocaleString('en')} reads while sockets open and close`, async () => {
+test(`8 worker threads x ${READS.toLocaleString('en')} reads while sockets open and close`, { skip: hostOnly('stress') }, async () => {
   const peers = [];
   for (let i = 0; i < 8; i++) peers.push(await acceptClient());
   const churn = [run('worker-churn.js', { sockets: 3000 }), run('worker-churn.js', { sockets: 3000 })];
@@ -31,7 +29,7 @@ test(`8 worker threads x ${READS.toLocaleString('en')} reads while sockets open 
   await Promise.all(peers.map(finish));
 });
 
-test('a million reads grow resident memory by less than 5 MB', () => {
+test('a million reads grow resident memory by less than 5 MB', { skip: hostOnly('stress') }, () => {
   const done = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'memory-check.js')], { encoding: 'utf8' });
   assert.strictEqual(done.status, 0, done.stderr);
   const { grownKiB } = JSON.parse(done.stdout);

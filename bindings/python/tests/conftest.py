@@ -109,3 +109,9 @@ UNDER_QEMU = os.environ.get("PEERCRED_UNDER_QEMU")
 
 def qemu_cannot(what):
     return pytest.mark.skipif(bool(UNDER_QEMU), reason=f"{UNDER_QEMU} {what}")
+
+
+# What is the same on every target and costs minutes under qemu (stress loops,
+# stubtest): the host's run checks it.
+def host_only(what):
+    return pytest.mark.skipif(bool(UNDER_QEMU), reason=f"{what}: the host's run checks it, not {UNDER_QEMU}")
