@@ -21,6 +21,9 @@ PROCESS_FLOOR = ("c", "peer process + exe_matches by hand")
 # Receiving one datagram with its sender's credentials and pidfd, by hand.
 C_RECV_FLOOR = ("c", "recvmsg raw: data + SCM_CREDENTIALS + SCM_PIDFD")
 PY_RECVMSG = ("python", "stdlib recvmsg (raw ancillary data, pidfd closed)")
+# Where the caller lives, on a held pidfd, by hand in C: the namespace ioctls and ids, and the cgroup reads.
+NS_FLOOR = ("c", "namespace summary by hand")
+CGROUP_FLOOR = ("c", "cgroup + unit by hand")
 TARGETS = [
     # (lang, name, baseline, at most, what the ratio means)
     ("c", "peercred_read", C_FLOOR, 1.05, "x the exact C floor"),
@@ -40,6 +43,14 @@ TARGETS = [
     ("rust", "PeerProcess::from_socket + exe_matches", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
     ("python", "peer_process(sock) + exe_matches + close", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
     ("node", "@peercred/node peerProcess(socket) + exeMatches + close", PROCESS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("c", "peercred_process_namespaces", NS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("rust", "PeerProcess::namespaces", NS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("python", "held.namespaces()", NS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("node", "@peercred/node held.namespaces()", NS_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("c", "peercred_process_cgroup + peercred_cgroup_field(UNIT)", CGROUP_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("rust", "PeerProcess::cgroup + unit", CGROUP_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("python", "held.cgroup().unit", CGROUP_FLOOR, 1.3, "x the same calls by hand in C"),
+    ("node", "@peercred/node held.cgroup().unit", CGROUP_FLOOR, 1.3, "x the same calls by hand in C"),
     ("c", "peercred_recv (with SCM_PIDFD)", C_RECV_FLOOR, 1.2, "x the raw C recvmsg"),
     ("c", "peercred_recv (SCM_CREDENTIALS only)", ("c", "recvmsg raw: data + SCM_CREDENTIALS"), None, "x the raw C recvmsg, no pidfd"),
     ("c", "recvmsg raw: data + SCM_CREDENTIALS + SCM_PIDFD", ("c", "recvmsg raw: data only"), None, "x a recv without credentials"),

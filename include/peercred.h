@@ -46,6 +46,53 @@
 
 
 /**
+ * peercred_cgroup_field(): the systemd unit (`foo.service`, `session-3.scope`).
+ */
+#define PEERCRED_CGROUP_UNIT 0
+
+/**
+ * peercred_cgroup_field(): the unit's slice (`system.slice`; `-.slice` at the root).
+ */
+#define PEERCRED_CGROUP_SLICE 1
+
+/**
+ * peercred_cgroup_field(): the unit of a user's manager, below `user@UID.service`.
+ */
+#define PEERCRED_CGROUP_USER_UNIT 2
+
+/**
+ * peercred_cgroup_field(): the slice of the user unit.
+ */
+#define PEERCRED_CGROUP_USER_SLICE 3
+
+/**
+ * peercred_cgroup_field(): the logind session of a `session-ID.scope` (`3`, `c1`).
+ */
+#define PEERCRED_CGROUP_SESSION 4
+
+/**
+ * peercred_cgroup_field(): the innermost container's id (64 hex digits).
+ */
+#define PEERCRED_CGROUP_CONTAINER_ID 5
+
+/**
+ * peercred_cgroup_field(): its engine, where the name says it: `docker`,
+ * `podman`, `containerd` or `cri-o`.
+ */
+#define PEERCRED_CGROUP_CONTAINER_RUNTIME 6
+
+/**
+ * peercred_cgroup_field(): the Kubernetes pod's uid (`0f4c2a6e-8b1d-…`).
+ */
+#define PEERCRED_CGROUP_POD_UID 7
+
+/**
+ * peercred_credentials's `login_uid` when the process has none (unset, not
+ * mapped in the caller's user namespace, or a kernel without audit).
+ */
+#define PEERCRED_NO_LOGIN_UID UINT32_MAX
+
+/**
  * Returned by any function when a bug inside peercred panicked (-ENOTRECOVERABLE).
  * The call had no effect; the process may go on.
  */
@@ -67,6 +114,51 @@
  * the two cannot be told apart from here (peercred_uid_mapping()).
  */
 #define PEERCRED_ID_UNKNOWN 2
+
+/**
+ * Index of the cgroup namespace in peercred_namespaces (and its bit).
+ */
+#define PEERCRED_NS_CGROUP 0
+
+/**
+ * Index of the IPC namespace.
+ */
+#define PEERCRED_NS_IPC 1
+
+/**
+ * Index of the mount namespace.
+ */
+#define PEERCRED_NS_MNT 2
+
+/**
+ * Index of the network namespace.
+ */
+#define PEERCRED_NS_NET 3
+
+/**
+ * Index of the PID namespace.
+ */
+#define PEERCRED_NS_PID 4
+
+/**
+ * Index of the time namespace.
+ */
+#define PEERCRED_NS_TIME 5
+
+/**
+ * Index of the user namespace.
+ */
+#define PEERCRED_NS_USER 6
+
+/**
+ * Index of the UTS namespace.
+ */
+#define PEERCRED_NS_UTS 7
+
+/**
+ * How many kinds peercred_namespaces holds.
+ */
+#define PEERCRED_NS_COUNT 8
 
 /**
  * When the process has no login session: the value of peercred_process_session_id().
@@ -103,6 +195,44 @@ typedef struct peercred_ucred {
    */
   uint32_t gid;
 } peercred_ucred;
+
+/**
+ * A process's credentials now, filled by peercred_process_credentials().
+ * The ids are numbered in the caller's user namespace (the overflow id for
+ * one it cannot name); the capability sets are bit masks (bit CAP_*) that
+ * count in the process's own user namespace: root of a rootless container
+ * has them all, over that namespace only.
+ */
+typedef struct peercred_credentials {
+  /**
+   * Real, effective, saved and filesystem uid.
+   */
+  uint32_t uid[4];
+  /**
+   * Real, effective, saved and filesystem gid.
+   */
+  uint32_t gid[4];
+  /**
+   * Effective capabilities (CapEff).
+   */
+  uint64_t cap_effective;
+  /**
+   * Permitted capabilities (CapPrm).
+   */
+  uint64_t cap_permitted;
+  /**
+   * Bounding set (CapBnd).
+   */
+  uint64_t cap_bounding;
+  /**
+   * 1 when no_new_privs is set: nothing it executes gains privileges.
+   */
+  int no_new_privs;
+  /**
+   * The audit login uid, or PEERCRED_NO_LOGIN_UID.
+   */
+  uint32_t login_uid;
+} peercred_credentials;
 
 /**
  * One message's sender, filled by peercred_recv().
@@ -148,9 +278,86 @@ typedef struct peercred_message {
   struct sockaddr_un address;
 } peercred_message;
 
+/**
+ * A process's namespaces, filled by peercred_process_namespaces(); each
+ * array and bit is indexed by PEERCRED_NS_* (bit `1 << PEERCRED_NS_NET`...).
+ */
+typedef struct peercred_namespaces {
+  /**
+   * The id of each namespace: the kernel's 64-bit id where its bit in
+   * `unique` is set (never reused while the machine runs: NS_GET_ID, Linux
+   * 6.18; NS_GET_MNTNS_ID, 6.8, for mount namespaces), else the nsfs inode
+   * number, which another namespace can get once this one is gone.
+   */
+  uint64_t id[PEERCRED_NS_COUNT];
+  /**
+   * Bit per kind: `id` is never reused.
+   */
+  uint32_t unique;
+  /**
+   * Bit per kind: the same namespace as the calling thread's. All eight
+   * bits (0xff) for a process that shares every namespace with the caller:
+   * a host process seen from a daemon on the host.
+   */
+  uint32_t shared;
+} peercred_namespaces;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * The cgroup v2 path of the process of `pidfd` now, relative to the
+ * caller's cgroup namespace (`/system.slice/foo.service`), from
+ * /proc/PID/cgroup of its main thread or of a live thread, confirmed
+ * through the pidfd. NUL-terminated, with the buffer convention of
+ * peercred_security_label(). -EREMOTE when the process is in a cgroup
+ * outside the caller's cgroup namespace (or, on kernels before 6.11, outside
+ * its PID namespace); -ESRCH once it has exited; -ENXIO when /proc is another
+ * PID namespace's; -EINVAL for a descriptor that is not a pidfd. Parse it
+ * with peercred_cgroup_field().
+ */
+int peercred_process_cgroup(int pidfd, char *buf, size_t *len);
+
+/**
+ * What the cgroup path `path` (peercred_process_cgroup()'s) says, following
+ * systemd's rules: `field` is one of PEERCRED_CGROUP_*. Returns 1 and writes
+ * the text (NUL-terminated, buffer convention of peercred_security_label()),
+ * 0 when the path says no such thing (`*len` set to 0, `buf` untouched), or a
+ * negative errno: -EINVAL for an unknown field, a NULL pointer, or a path
+ * that does not start with '/'; -EREMOTE for a path that leaves the cgroup
+ * namespace (`/..`). Pure: reads nothing but `path`.
+ */
+int peercred_cgroup_field(const char *path, int field, char *buf, size_t *len);
+
+/**
+ * The uid of the `user-UID.slice` the cgroup path `path` is in (the user a
+ * login session or user manager belongs to): returns 1 and writes `*uid`, 0
+ * when the path is in no such slice, or -EINVAL / -EREMOTE as for
+ * peercred_cgroup_field().
+ */
+int peercred_cgroup_owner_uid(const char *path, uint32_t *uid);
+
+/**
+ * The id of the cgroup v2 of the process of `pidfd` now (what BPF and
+ * name_to_handle_at see): PIDFD_GET_INFO (Linux 6.13) while its main thread
+ * runs, else the inode of its cgroup's directory under the caller's cgroup
+ * v2 mount (/sys/fs/cgroup, or /sys/fs/cgroup/unified in the hybrid
+ * layout; -ENOENT when none is mounted for the caller's cgroup namespace).
+ * Returns 0 and writes `*id`; other errors as for peercred_process_cgroup().
+ */
+int peercred_process_cgroup_id(int pidfd, uint64_t *id);
+
+/**
+ * The invocation id of the systemd unit of the process of `pidfd` now (32
+ * hex digits, new at each start of the unit), from its cgroup directory's
+ * `trusted.invocation_id` (readable with CAP_SYS_ADMIN) or
+ * `user.invocation_id` on a directory owned by root. Returns 1 and writes it
+ * (NUL-terminated: 33 bytes; buffer convention of peercred_security_label()),
+ * 0 when the process is in no unit or its cgroup carries none the caller can
+ * trust and read, or a negative errno as for peercred_process_cgroup_id().
+ */
+int peercred_process_unit_invocation_id(int pidfd, char *buf, size_t *len);
 
 /**
  * Reads the credentials of the peer of the connected Unix domain socket `fd`.
@@ -165,6 +372,18 @@ extern "C" {
  * `fd` is borrowed, not closed. Thread-safe.
  */
 int peercred_read(int fd, struct peercred_ucred *out);
+
+/**
+ * The credentials of the process of `pidfd` now, from one read of a live
+ * thread's /proc/PID/status (and loginuid), confirmed through the pidfd:
+ * never the zombie main thread's. Returns 0 and fills `*out`; -ESRCH once it
+ * has exited; -EREMOTE when it is outside the caller's PID namespace; -ENXIO
+ * when /proc is another PID namespace's; -EINVAL for a NULL `out` or a
+ * descriptor that is not a pidfd. Decide on peercred_read()'s ids, recorded
+ * at connect: `uid[1]` or `gid[1]` other than its `uid` and `gid` means the
+ * process changed ids, or executed a setuid or setgid program, since.
+ */
+int peercred_process_credentials(int pidfd, struct peercred_credentials *out);
 
 /**
  * The peer's supplementary group ids, as captured at connect() (SO_PEERGROUPS).
@@ -221,6 +440,41 @@ const char *peercred_strerror(int err);
 const char *peercred_version(void);
 
 /**
+ * The pidfs id of the process of `pidfd`: a 64-bit number no other process
+ * gets until the machine reboots (pair it with peercred_boot_id()), the same
+ * for every pidfd of the process. Returns 0 and writes `*id`; -ENOPROTOOPT
+ * before Linux 6.9 (pidfds without pidfs); -ESRCH once it has been reaped;
+ * -EINVAL for a NULL `id` or a descriptor that is not a pidfd.
+ */
+int peercred_process_pidfs_id(int pidfd, uint64_t *id);
+
+/**
+ * The id of the running boot (/proc/sys/kernel/random/boot_id), a UUID such
+ * as "b6a1…-…": NUL-terminated, 37 bytes, with the buffer convention of
+ * peercred_security_label(). Returns 0, or -ENOENT without /proc.
+ */
+int peercred_boot_id(char *buf, size_t *len);
+
+/**
+ * Waits until the whole process of `pidfd` has exited, or `timeout_ms`
+ * milliseconds pass (-1: no limit): 1 once it has exited, 0 on timeout, or
+ * a negative errno (-EINTR, -EBADF, -EINVAL for a descriptor that is not a
+ * pidfd). An event loop watches the pidfd instead: it becomes readable
+ * (POLLIN) at the exit.
+ */
+int peercred_process_wait_exit(int pidfd, int timeout_ms);
+
+/**
+ * How the process of `pidfd` ended: returns 1 and writes its wait status to
+ * `*status` (WIFEXITED(), WEXITSTATUS() and WTERMSIG() apply) once its
+ * parent has reaped it; 0 while it runs or is a zombie; -ENOPROTOOPT before
+ * Linux 6.15 (PIDFD_INFO_EXIT); -EREMOTE for a process outside the caller's
+ * PID namespace; -EINVAL for a NULL `status` or a descriptor that is not a
+ * pidfd. The kernel keeps the status for anyone holding a pidfd of the process.
+ */
+int peercred_process_exit_status(int pidfd, int *status);
+
+/**
  * Whether `uid`, as the kernel reported it to this process (peercred_read()'s
  * `uid`), is a real uid in the caller's user namespace or the kernel's
  * overflow placeholder (/proc/sys/kernel/overflowuid, usually 65534) for a uid
@@ -264,6 +518,28 @@ int peercred_pass_credentials(int fd);
  * NULL, `buf` NULL with `len` > 0, or an unknown flag). Thread-safe.
  */
 ssize_t peercred_recv(int fd, void *buf, size_t len, int flags, struct peercred_message *out);
+
+/**
+ * The namespaces of the process of `pidfd` now, each compared with the
+ * calling thread's: through the pidfd (PIDFD_GET_*_NAMESPACE, Linux 6.11),
+ * on older kernels from /proc/PID/ns; those of its main thread, or of a live
+ * thread once that has exited. A fact of now: the process can setns or
+ * unshare after connecting. Returns 0 and fills `*out`; -EACCES without
+ * ptrace read access to the process (another uid, a setuid program, or a
+ * caller in a user namespace asking about a process outside it, unless it has
+ * CAP_SYS_PTRACE over the process's user namespace); -ESRCH once it has
+ * exited; -EREMOTE (kernels before 6.11) when it is outside the caller's PID
+ * namespace; -EINVAL for a NULL `out` or a descriptor that is not a pidfd.
+ */
+int peercred_process_namespaces(int pidfd, struct peercred_namespaces *out);
+
+/**
+ * The uid that created the user namespace of the process of `pidfd`, in the
+ * caller's user namespace (0 for the initial namespace; the overflow uid
+ * when it has none here: ask peercred_uid_mapping()). Read now with
+ * NS_GET_OWNER_UID; errors as for peercred_process_namespaces().
+ */
+int peercred_process_user_namespace_owner(int pidfd, uint32_t *uid);
 
 /**
  * A new pidfd naming the calling process (pidfd_open(getpid()), Linux >= 5.3),

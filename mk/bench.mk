@@ -15,6 +15,7 @@ bench: bench-c python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_MODULES)
 	cp -r $(NODE_SCRATCH)/node_modules/@peercred $(BENCH_MODULES)/
 	@echo "== C";      $(BUILD)/c/bench | tee -a $(BENCH_RESULTS)
 	@echo "== C, per-message credentials"; $(BUILD)/c/bench-messages | tee -a $(BENCH_RESULTS)
+	@echo "== C, where the caller lives"; $(BUILD)/c/bench-where | tee -a $(BENCH_RESULTS)
 	@echo "== Rust";   $(ROOT)/target/release/bench-read | tee -a $(BENCH_RESULTS)
 	@echo "== Python"; cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/bench.py | tee -a $(BENCH_RESULTS)
 	@echo "== Python, per-message credentials"; cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/messages.py | tee -a $(BENCH_RESULTS)

@@ -138,3 +138,4 @@ test-c-musl: c-targets $(BUILD)/c/cases.h | cross-system
 bench-c: c-lib
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/bench.c -o $(BUILD)/c/bench $(C_RPATH)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/messages.c -o $(BUILD)/c/bench-messages $(C_RPATH)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/whereabouts.c -o $(BUILD)/c/bench-where $(C_RPATH)

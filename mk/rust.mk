@@ -10,6 +10,9 @@ test-rust:
 	@echo "== the core's process facts again as on kernels before 6.13 (no PIDFD_GET_INFO)"
 	PEERCRED_FAULT=no-pidfd-info $(CARGO) test -q -p peercred --features fault-injection \
 	  --test right_process --test namespaces --test identity --test extras
+	@echo "== where the caller lives again as on Linux 6.1 (no PIDFD_GET_INFO, namespace ioctls, namespace ids, pidfs)"
+	PEERCRED_FAULT=no-pidfd-info,no-pidfd-ns,no-ns-id,no-pidfs $(CARGO) test -q -p peercred \
+	  --features fault-injection --test whereabouts
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p peercred -p peercred-ffi
 
 rust-examples:

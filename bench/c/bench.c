@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
+
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77
 #endif
@@ -28,14 +30,6 @@
 
 /* Keeps the compiler from dropping the reads. */
 static volatile unsigned sink;
-
-/* CPU time of this thread: the system calls' kernel time counts, other
- * programs running on a shared machine do not. */
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static double raw_loop(int fd, long n) {
     struct ucred cred;
@@ -128,31 +122,6 @@ static double through_libpeercred(int fd, const char *path, long n) {
 static char client_exe[4096];
 static double process_by_hand(int fd, long n) { return by_hand(fd, client_exe, n / 50); }
 static double process_through_libpeercred(int fd, long n) { return through_libpeercred(fd, client_exe, n / 50); }
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* An accepted connection from a forked client that waits to be killed. */
-static int accepted(pid_t *client) {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    snprintf(addr.sun_path, sizeof addr.sun_path, "/tmp/peercred-bench-%d.sock", (int)getpid());
-    int listener = socket(AF_UNIX, SOCK_STREAM, 0);
-    unlink(addr.sun_path);
-    if (bind(listener, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(listener, 1) < 0) abort();
-    *client = fork();
-    if (*client == 0) {
-        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) _exit(1);
-        pause();
-        _exit(0);
-    }
-    int conn = accept(listener, NULL, NULL);
-    close(listener);
-    unlink(addr.sun_path);
-    return conn;
-}
 
 static const struct contestant {
     const char *name;

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
+
 #define ROUNDS 7
 #define SIZE 64
 #ifndef SO_PASSPIDFD
@@ -27,14 +29,6 @@
 #endif
 
 static volatile unsigned sink;
-
-/* CPU time of this thread, as bench.c measures: the receive's kernel time
- * counts, other programs on a shared machine do not. */
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* The hand-written floor: the same facts, parsed with the CMSG macros. */
 static int raw_recv(int fd) {

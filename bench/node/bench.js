@@ -43,10 +43,14 @@ async function main() {
   ];
   const exe = require('node:fs').readlinkSync(`/proc/${pid}/exe`);
   contestants.push(['@peercred/node peerProcess(socket) + exeMatches + close', peerRuns, [conn, exe], CALLS / 50]);
+  const held = ours.peerProcess(conn); // where it lives, on a process held for the run
+  contestants.push(['@peercred/node held.namespaces()', (peer) => peer.namespaces(), held, CALLS / 50]);
+  contestants.push(['@peercred/node held.cgroup().unit', (peer) => peer.cgroup().unit, held, CALLS / 50]);
   for (const [, call, arg, calls] of contestants) time(call, arg, calls); // warm up
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, call, arg, calls] of contestants) emit({ name, round, ns: Number(time(call, arg, calls).toFixed(1)) });
   }
+  held.close();
   child.stdin.end();
   conn.destroy();
   srv.close();

@@ -78,13 +78,19 @@ def main():
     ]
     exe = os.readlink(f"/proc/{client.pid}/exe")
     assert process((conn, exe))  # the peer runs that file; warm up
-    slow = [("peer_process(sock) + exe_matches + close", process, (conn, exe), CALLS // 50)]
+    held = peercred.peer_process(conn)  # where it lives, on a process held for the run
+    slow = [
+        ("peer_process(sock) + exe_matches + close", process, (conn, exe), CALLS // 50),
+        ("held.namespaces()", lambda peer: peer.namespaces(), held, CALLS // 50),
+        ("held.cgroup().unit", lambda peer: peer.cgroup().unit, held, CALLS // 50),
+    ]
     for _, call, arg in contestants:
         call(arg)  # warm up
     for round_ in range(ROUNDS):
         for name, call, arg, *calls in contestants + slow:
             ns = timed(call, arg, *calls)
             print(json.dumps({"lang": "python", "name": name, "round": round_, "ns": round(ns, 1)}), flush=True)
+    held.close()
     client.stdin.close()
     client.wait()
     conn.close()

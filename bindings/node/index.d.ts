@@ -147,11 +147,130 @@ export class PeerProcess {
   uid(): number;
   /** The effective gid now; decide on read().gid, recorded at connect(). */
   gid(): number;
+  /**
+   * Its namespaces now, each compared with the calling thread's: allShared
+   * for a host process (seen from a host daemon), differing kinds for a
+   * container or a sandbox. Throws EACCES without ptrace read access to it
+   * (another uid, a setuid program, a daemon in a user namespace asking
+   * about a process outside it).
+   */
+  namespaces(): Namespaces;
+  /** The uid that created its user namespace, in our numbering (uidMapping() says whether it is real here). */
+  userNamespaceOwner(): number;
+  /** Its ids, capabilities, no_new_privs and audit login uid now. */
+  credentials(): ProcessCredentials;
+  /** Its cgroup v2 now, relative to our cgroup namespace; EREMOTE for one outside it. */
+  cgroup(): Cgroup;
+  /** The id of its cgroup v2 now (BPF's and name_to_handle_at's number). */
+  cgroupId(): bigint;
+  /** The invocation id (32 hex digits) of its systemd unit now, or null. */
+  unitInvocationId(): string | null;
+  /** A number no other process gets before a reboot (Linux 6.9; ENOPROTOOPT before): pair it with bootId(). */
+  pidfsId(): bigint;
+  /**
+   * How it ended, once its parent has reaped it: { code, signal } as
+   * child_process reports an exit; null while it runs or is a zombie.
+   * Linux 6.15 (ENOPROTOOPT before).
+   */
+  exitStatus(): ExitStatus | null;
+  /**
+   * Resolves once the whole process has exited: the event loop watches its
+   * pidfd (no thread, no polling), and keeps the process alive meanwhile.
+   * The same promise for every call; closing this object does not cancel it.
+   */
+  waitExit(): Promise<void>;
   /** The pidfd (readable once the process exits). */
   fileno(): number;
   close(): void;
   [Symbol.dispose](): void;
 }
+
+/** A kind of namespace, named as in /proc/PID/ns. */
+export type NamespaceKind = 'cgroup' | 'ipc' | 'mnt' | 'net' | 'pid' | 'time' | 'user' | 'uts';
+
+/** A process's namespaces, each compared with the calling thread's. */
+export interface Namespaces {
+  /** Every namespace is ours: a host process, seen from a daemon on the host. */
+  readonly allShared: boolean;
+  /** The kinds in which it is in another namespace than the caller. */
+  readonly differing: NamespaceKind[];
+  /** The id of each of its namespaces. */
+  readonly ids: Record<NamespaceKind, bigint>;
+  /**
+   * The kinds whose id is never reused (the kernel's namespace id, Linux
+   * 6.18; 6.8 for 'mnt'); the others are nsfs inode numbers, which another
+   * namespace can get once this one is gone.
+   */
+  readonly uniqueIds: NamespaceKind[];
+}
+
+/** Real, effective, saved and filesystem ids. */
+export interface IdSet {
+  readonly real: number;
+  readonly effective: number;
+  readonly saved: number;
+  readonly fs: number;
+}
+
+/**
+ * A process's credentials now, numbered in our user namespace; the
+ * capability masks (bit CAP_*) count in the process's own user namespace.
+ */
+export interface ProcessCredentials {
+  readonly uid: IdSet;
+  readonly gid: IdSet;
+  readonly capEffective: bigint;
+  readonly capPermitted: bigint;
+  readonly capBounding: bigint;
+  readonly noNewPrivs: boolean;
+  /** The audit login uid, or null (unset, unmapped here, or no audit). */
+  readonly loginUid: number | null;
+  /**
+   * Whether the effective uid or gid now differs from the ids recorded at
+   * connect() (it changed ids or executed a setuid program since); null for
+   * a process not taken from a socket.
+   */
+  readonly differsFromConnect: boolean | null;
+}
+
+/** A cgroup v2 path and what systemd and the container engines encode in it. */
+export interface Cgroup {
+  /** Relative to our cgroup namespace; a Buffer of its exact bytes where not UTF-8. */
+  readonly path: string | Buffer;
+  /** The systemd unit: 'foo.service', 'session-3.scope', 'docker-ID.scope'. */
+  readonly unit: string | null;
+  /** The unit's slice: 'system.slice', 'user-1000.slice'; '-.slice' at the root. */
+  readonly slice: string | null;
+  /** The unit of a user's manager, below 'user@UID.service' (the user can name these). */
+  readonly userUnit: string | null;
+  readonly userSlice: string | null;
+  /** The logind session of a 'session-ID.scope': '3', 'c1'. */
+  readonly session: string | null;
+  /** The uid of a 'user-UID.slice'. */
+  readonly ownerUid: number | null;
+  /** The innermost container's id (64 hex digits). */
+  readonly containerId: string | null;
+  /** Its engine, where the name says it. */
+  readonly containerRuntime: 'docker' | 'podman' | 'containerd' | 'cri-o' | null;
+  /** The Kubernetes pod's uid. */
+  readonly podUid: string | null;
+}
+
+/** How a process ended: an exit code, or the signal that killed it. */
+export interface ExitStatus {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | number | null;
+}
+
+/** The id of the running boot (/proc/sys/kernel/random/boot_id): with pidfsId() it names a process for all time. */
+export function bootId(): string;
+
+/**
+ * What a cgroup v2 path says (pure: reads nothing else). Throws TypeError
+ * ERR_INVALID_ARG_VALUE for a path that does not start with '/', and a
+ * system error EREMOTE for one that leaves the cgroup namespace ('/..').
+ */
+export function parseCgroup(path: string | Buffer): Cgroup;
 
 /** The peer process of a socket (Linux >= 6.5). */
 export function peerProcess(socket: SocketLike): PeerProcess;

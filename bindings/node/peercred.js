@@ -5,6 +5,7 @@
 
 const http = require('node:http');
 const net = require('node:net');
+const os = require('node:os');
 const { getSystemErrorName } = require('node:util');
 const { binding: native, forThisPlatform } = require('./native.js');
 
@@ -166,8 +167,37 @@ function pidfd(socket) {
   return call('getsockopt', () => native.pidfd(fd));
 }
 
+/** The four ids of a native list: real, effective, saved, filesystem. */
+function idSet([real, effective, saved, fs]) {
+  return { real, effective, saved, fs };
+}
+
+function cgroupShape(c) {
+  return {
+    path: c.path,
+    unit: c.unit ?? null,
+    slice: c.slice ?? null,
+    userUnit: c.userUnit ?? null,
+    userSlice: c.userSlice ?? null,
+    session: c.session ?? null,
+    ownerUid: c.ownerUid ?? null,
+    containerId: c.containerId ?? null,
+    containerRuntime: c.containerRuntime ?? null,
+    podUid: c.podUid ?? null,
+  };
+}
+
+const signalNames = Object.fromEntries(Object.entries(os.constants.signals).map(([name, number]) => [number, name]));
+
+/** A wait status as child_process reports an exit: { code, signal }. */
+function exitShape(status) {
+  const signal = status & 0x7f;
+  return signal === 0 ? { code: (status >> 8) & 0xff, signal: null } : { code: null, signal: signalNames[signal] ?? signal };
+}
+
 class PeerProcess {
   #native;
+  #exit;
 
   constructor(nativeProcess) {
     this.#native = nativeProcess;
@@ -247,6 +277,66 @@ class PeerProcess {
   gid() {
     return this.#fact('gid');
   }
+  namespaces() {
+    const n = this.#fact('namespaces');
+    const ids = {};
+    const uniqueIds = [];
+    n.kinds.forEach((kind, i) => {
+      ids[kind] = n.ids[i];
+      if (n.unique[i]) uniqueIds.push(kind);
+    });
+    return { allShared: n.allShared, differing: n.differing, ids, uniqueIds };
+  }
+  userNamespaceOwner() {
+    return this.#fact('userNamespaceOwner');
+  }
+  credentials() {
+    const c = this.#fact('credentials');
+    return {
+      uid: idSet(c.uid),
+      gid: idSet(c.gid),
+      capEffective: c.capEffective,
+      capPermitted: c.capPermitted,
+      capBounding: c.capBounding,
+      noNewPrivs: c.noNewPrivs,
+      loginUid: c.loginUid ?? null,
+      differsFromConnect: c.differsFromConnect ?? null,
+    };
+  }
+  cgroup() {
+    return cgroupShape(this.#fact('cgroup'));
+  }
+  cgroupId() {
+    return this.#fact('cgroupId');
+  }
+  unitInvocationId() {
+    return this.#fact('unitInvocationId') ?? null;
+  }
+  pidfsId() {
+    return this.#fact('pidfsId');
+  }
+  exitStatus() {
+    const status = this.#fact('exitStatus');
+    return status == null ? null : exitShape(status);
+  }
+  waitExit() {
+    if (this.#exit === undefined) {
+      const process = this.#open();
+      const watcher = call('pidfd', () => native.NativeExitWatcher.of(process));
+      this.#exit = new Promise((resolve, reject) => {
+        watcher.watch((status) => {
+          watcher.close();
+          if (status < 0) {
+            const code = getSystemErrorName(status);
+            reject(Object.assign(new Error(`${code}: poll failed`), { errno: status, code, syscall: 'poll' }));
+          } else {
+            resolve();
+          }
+        });
+      });
+    }
+    return this.#exit;
+  }
   fileno() {
     return this.#fact('fileno');
   }
@@ -269,6 +359,26 @@ function peerProcess(socket) {
     return new PeerProcess(native.NativePeerProcess.fromSocket(fd));
   } catch (e) {
     throw systemError(e, 'getsockopt');
+  }
+}
+
+function bootId() {
+  return call('open', () => native.bootId());
+}
+
+/** Parses a cgroup v2 path (a string, or a Buffer of its bytes). */
+function parseCgroup(path) {
+  if (typeof path !== 'string' && !Buffer.isBuffer(path)) throw invalidType('path', 'of type string or an instance of Buffer', path);
+  try {
+    return cgroupShape(native.parseCgroup(path));
+  } catch (e) {
+    const err = systemError(e, 'parse');
+    if (err.code === 'EINVAL') {
+      const invalid = new TypeError(`The "path" argument must be a cgroup path: "/" then its names, without NUL. Received ${describe(path)}`);
+      invalid.code = 'ERR_INVALID_ARG_VALUE';
+      throw invalid;
+    }
+    throw err;
   }
 }
 
@@ -370,6 +480,8 @@ module.exports = forThisPlatform({
   listenGrpc,
   uidMapping,
   gidMapping,
+  bootId,
+  parseCgroup,
   createUnixDatagramSocket,
   UnixDatagramSocket,
 });

@@ -13,6 +13,8 @@ export const {
   listenGrpc,
   uidMapping,
   gidMapping,
+  bootId,
+  parseCgroup,
   createUnixDatagramSocket,
   UnixDatagramSocket,
 } = peercred;

@@ -54,6 +54,9 @@ int main(int argc, char **argv) {
     RUN(test_server_whose_main_thread_exited);
     RUN(test_peer_whose_main_thread_exited);
     RUN(test_pid_namespace_under_the_parents_proc);
+    RUN(test_host_client_namespaces);
+    RUN(test_container_like_client);
+    RUN(test_cgroup_fields);
     CHECK(open_fd_count() == before, "descriptors open: %d before the suite, %d after", before, open_fd_count());
     printf("c: %d passed, %d failed\n", checks_passed, checks_failed);
     return checks_failed != 0;

@@ -27,6 +27,9 @@ void test_thread_with_its_own_descriptor_table(void);
 void test_server_whose_main_thread_exited(void);
 void test_peer_whose_main_thread_exited(void);
 void test_pid_namespace_under_the_parents_proc(void);
+void test_host_client_namespaces(void);
+void test_container_like_client(void);
+void test_cgroup_fields(void);
 int open_fd_count(void);
 
 #endif

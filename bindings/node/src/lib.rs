@@ -12,3 +12,4 @@ mod read;
 mod socket;
 mod uv;
 mod watched;
+mod whereabouts;

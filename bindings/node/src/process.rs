@@ -4,10 +4,11 @@ use std::ffi::OsString;
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::ffi::OsStringExt;
 
-use napi::bindgen_prelude::{Buffer, Either};
+use napi::bindgen_prelude::{BigInt, Buffer, Either};
 use napi_derive::napi;
 
 use crate::error::to_js;
+use crate::whereabouts::{self, NativeCgroup, NativeCredentials, NativeNamespaces};
 
 #[napi]
 pub struct NativePeerProcess(pub(crate) Option<peercred::PeerProcess>);
@@ -31,7 +32,7 @@ impl NativePeerProcess {
 /// Bytes exactly as the kernel gave them: a string when they are UTF-8, else
 /// a Buffer (never a replacement character: two different executables must
 /// not read the same).
-fn exact(bytes: Vec<u8>) -> Either<String, Buffer> {
+pub(crate) fn exact(bytes: Vec<u8>) -> Either<String, Buffer> {
     String::from_utf8(bytes).map_or_else(|err| Either::B(err.into_bytes().into()), Either::A)
 }
 
@@ -132,6 +133,50 @@ impl NativePeerProcess {
     #[napi(catch_unwind)]
     pub fn gid(&self) -> Result<u32> {
         self.fact(peercred::PeerProcess::gid)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn namespaces(&self) -> Result<NativeNamespaces> {
+        self.fact(whereabouts::namespaces)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn user_namespace_owner(&self) -> Result<u32> {
+        self.fact(peercred::PeerProcess::user_namespace_owner)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn credentials(&self) -> Result<NativeCredentials> {
+        self.fact(whereabouts::credentials)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn cgroup(&self) -> Result<NativeCgroup> {
+        self.fact(|p| p.cgroup().map(|c| whereabouts::cgroup(&c)))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn cgroup_id(&self) -> Result<BigInt> {
+        self.fact(|p| p.cgroup_id().map(BigInt::from))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn unit_invocation_id(&self) -> Result<Option<String>> {
+        self.fact(peercred::PeerProcess::unit_invocation_id)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn pidfs_id(&self) -> Result<BigInt> {
+        self.fact(|p| p.pidfs_id().map(BigInt::from))
+    }
+
+    /// The wait status once reaped, else null.
+    #[napi(catch_unwind)]
+    pub fn exit_status(&self) -> Result<Option<i32>> {
+        self.fact(|p| {
+            p.exit_status()
+                .map(|s| s.map(std::os::unix::process::ExitStatusExt::into_raw))
+        })
     }
 
     #[napi(catch_unwind)]

@@ -340,7 +340,9 @@ impl NativeMessageSocket {
     /// Starts calling `callback(status)` on `this` when the socket is readable.
     #[napi(catch_unwind)]
     pub fn watch(&self, this: This<'_>, callback: Function<'_, i32, ()>) -> Result<()> {
-        self.fd.watch(this.raw(), callback.raw()).map_err(to_js)
+        self.fd
+            .watch(c"UnixDatagramSocket", this.raw(), callback.raw())
+            .map_err(to_js)
     }
 
     #[napi]

@@ -1,4 +1,5 @@
-//! A descriptor that the JS thread's event loop watches for readability,
+//! A descriptor that the JS thread's event loop watches for readability (a
+//! datagram socket's next message, a pidfd's exit),
 //! owned until close() or the end of its JS environment (main thread or
 //! worker): a libuv poll handle on the loop that napi_get_uv_event_loop gives,
 //! whose callback enters JS through napi_make_callback, as Node's own handles
@@ -84,6 +85,7 @@ impl WatchedFd {
     /// negative errno from the loop) each time the descriptor is readable.
     pub(crate) fn watch(
         &self,
+        name: &std::ffi::CStr,
         receiver: sys::napi_value,
         callback: sys::napi_value,
     ) -> Result<(), peercred::Error> {
@@ -97,14 +99,14 @@ impl WatchedFd {
         unsafe {
             let mut event_loop = ptr::null_mut();
             check(sys::napi_get_uv_event_loop(env, &mut event_loop) == sys::Status::napi_ok)?;
-            let (mut callback_ref, mut receiver_ref, mut context, mut name) = (
+            let (mut callback_ref, mut receiver_ref, mut context, mut resource) = (
                 ptr::null_mut(),
                 ptr::null_mut(),
                 ptr::null_mut(),
                 ptr::null_mut(),
             );
             check(
-                sys::napi_create_string_utf8(env, c"UnixDatagramSocket".as_ptr(), -1, &mut name)
+                sys::napi_create_string_utf8(env, name.as_ptr(), -1, &mut resource)
                     == sys::Status::napi_ok,
             )?;
             check(
@@ -115,7 +117,9 @@ impl WatchedFd {
                 sys::napi_create_reference(env, receiver, 1, &mut receiver_ref)
                     == sys::Status::napi_ok,
             )?;
-            check(sys::napi_async_init(env, receiver, name, &mut context) == sys::Status::napi_ok)?;
+            check(
+                sys::napi_async_init(env, receiver, resource, &mut context) == sys::Status::napi_ok,
+            )?;
             self.0.js.set(Some((callback_ref, receiver_ref, context)));
             let poll = libc::malloc(uv::uv_handle_size(uv::POLL_HANDLE)).cast::<uv::Poll>();
             if poll.is_null() {

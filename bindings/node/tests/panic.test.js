@@ -20,6 +20,8 @@ const server = net.createServer((conn) => {
     assert.throws(() => peercred[name](conn), /panic/i, name);
   }
   assert.throws(() => peercred.createUnixDatagramSocket(), /panic/i, 'createUnixDatagramSocket');
+  assert.throws(() => peercred.bootId(), /panic/i, 'bootId');
+  assert.throws(() => peercred.parseCgroup('/'), /panic/i, 'parseCgroup');
   console.log('survived');
   process.exit(0);
 });

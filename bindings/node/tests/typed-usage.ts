@@ -15,6 +15,12 @@ import {
   listenGrpc,
   uidMapping,
   gidMapping,
+  bootId,
+  parseCgroup,
+  type Cgroup,
+  type ExitStatus,
+  type Namespaces,
+  type ProcessCredentials,
   type PeerCred,
   type GrpcCall,
   type IdMapping,
@@ -41,6 +47,20 @@ net.createServer((socket) => {
   const runs: boolean = peer.exeMatches('/usr/bin/node') || peer.exeMatches(Buffer.from('/usr/bin/node'));
   const digest: Buffer = peer.exeSha256();
   const parent: number | null = peer.parentPid();
+  const ns: Namespaces = peer.namespaces();
+  const container: boolean = !ns.allShared && ns.differing.includes('pid');
+  const netId: bigint = ns.ids.net;
+  const owner: number = peer.userNamespaceOwner();
+  const now: ProcessCredentials = peer.credentials();
+  const changed: boolean | null = now.differsFromConnect;
+  const root: boolean = now.uid.effective === 0 && (now.capEffective & (1n << 21n)) !== 0n;
+  const cgroup: Cgroup = peer.cgroup();
+  const unit: string | null = cgroup.unit ?? parseCgroup('/system.slice/foo.service').unit;
+  const runtime: 'docker' | 'podman' | 'containerd' | 'cri-o' | null = cgroup.containerRuntime;
+  const ids: [bigint, bigint, string, string | null] = [peer.cgroupId(), peer.pidfsId(), bootId(), peer.unitInvocationId()];
+  const ended: ExitStatus | null = peer.exitStatus();
+  const waited: Promise<void> = peer.waitExit();
+  void [ns, container, netId, owner, changed, root, unit, runtime, ids, ended, waited];
   peer.close();
   me.close();
   void [pid, byFd, gids, mapping, real, label, fd, session, shared, args, exe, runs, digest, parent, PeerProcess.fromPidfd(fd).pid];

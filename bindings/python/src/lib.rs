@@ -8,6 +8,7 @@ mod extras;
 mod fd;
 mod message;
 mod process;
+mod whereabouts;
 
 use pyo3::prelude::*;
 
@@ -17,6 +18,10 @@ fn _peercred(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<cred::PeerCred>()?;
     module.add_class::<process::PeerProcess>()?;
     module.add_class::<message::Message>()?;
+    module.add_class::<whereabouts::Namespaces>()?;
+    module.add_class::<whereabouts::ProcessCredentials>()?;
+    module.add_class::<whereabouts::Cgroup>()?;
+    module.add_function(wrap_pyfunction!(whereabouts::boot_id, module)?)?;
     module.add_function(wrap_pyfunction!(cred::read, module)?)?;
     module.add_function(wrap_pyfunction!(extras::groups, module)?)?;
     module.add_function(wrap_pyfunction!(extras::security_label, module)?)?;

@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::os::unix::ffi::OsStringExt;
+use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -12,6 +13,7 @@ use pyo3::types::{PyBytes, PyString};
 
 use crate::error::to_py;
 use crate::fd::fd_of;
+use crate::whereabouts::{Cgroup, Namespaces, ProcessCredentials};
 
 /// The process at the other end of a socket (or the calling process), held by
 /// its pidfd. Every fact is read now from the live process, not recorded at
@@ -108,6 +110,64 @@ impl PeerProcess {
     /// The effective gid now (decide on read()'s, recorded at connect()).
     fn gid(&self) -> PyResult<u32> {
         self.fact(peercred::PeerProcess::gid)
+    }
+
+    /// Its namespaces now, each compared with the calling thread's.
+    fn namespaces(&self) -> PyResult<Namespaces> {
+        self.fact(peercred::PeerProcess::namespaces).map(Namespaces)
+    }
+
+    /// The uid that created its user namespace, in our numbering.
+    fn user_namespace_owner(&self) -> PyResult<u32> {
+        self.fact(peercred::PeerProcess::user_namespace_owner)
+    }
+
+    /// Its ids, capabilities, no_new_privs and login uid now.
+    fn credentials(&self) -> PyResult<ProcessCredentials> {
+        self.fact(peercred::PeerProcess::credentials)
+            .map(ProcessCredentials)
+    }
+
+    /// Its cgroup v2 now, relative to our cgroup namespace.
+    fn cgroup(&self) -> PyResult<Cgroup> {
+        self.fact(peercred::PeerProcess::cgroup).map(Cgroup)
+    }
+
+    /// The id of its cgroup v2 now.
+    fn cgroup_id(&self) -> PyResult<u64> {
+        self.fact(peercred::PeerProcess::cgroup_id)
+    }
+
+    /// The invocation id of its systemd unit now, or None.
+    fn unit_invocation_id(&self) -> PyResult<Option<String>> {
+        self.fact(peercred::PeerProcess::unit_invocation_id)
+    }
+
+    /// Its pidfs id: never given to another process before a reboot (Linux 6.9).
+    fn pidfs_id(&self) -> PyResult<u64> {
+        self.fact(peercred::PeerProcess::pidfs_id)
+    }
+
+    /// Its wait status once its parent has reaped it, else None (Linux 6.15).
+    fn exit_status(&self) -> PyResult<Option<i32>> {
+        self.fact(|p| p.exit_status().map(|s| s.map(|s| s.into_raw())))
+    }
+
+    /// Blocks (without the GIL) until it has exited or ``timeout`` seconds
+    /// pass: True once it has exited, False on timeout.
+    #[pyo3(signature = (timeout=None))]
+    fn wait_exit(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
+        let timeout = match timeout {
+            None => None,
+            Some(t) if t.is_finite() && t >= 0.0 => Some(std::time::Duration::from_secs_f64(t)),
+            Some(_) => {
+                return Err(PyValueError::new_err(
+                    "timeout must be a non-negative number",
+                ))
+            }
+        };
+        let process = self.open()?;
+        py.detach(|| process.wait_exit(timeout)).map_err(to_py)
     }
 
     /// The pidfd, owned by this object (for poll/select: readable once the peer exits).

@@ -9,7 +9,8 @@ CHECK = """
 import peercred, socket
 a, b = socket.socketpair()
 for call in (peercred.read, peercred.groups, peercred.security_label, peercred.pidfd, peercred.peer_process,
-             peercred.pass_credentials, lambda s: peercred.recv(s, 1), lambda _: peercred.own_process()):
+             peercred.pass_credentials, lambda s: peercred.recv(s, 1), lambda _: peercred.own_process(),
+             lambda _: peercred.boot_id(), lambda _: peercred.Cgroup.parse("/")):
     try:
         call(a)
     except BaseException as exc:  # pyo3 raises PanicException, a BaseException

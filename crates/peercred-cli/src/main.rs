@@ -11,6 +11,7 @@ mod kill;
 mod man;
 mod names;
 mod peer;
+mod place;
 mod serve;
 mod signal;
 mod target;

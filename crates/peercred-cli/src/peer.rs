@@ -67,12 +67,17 @@ impl Peer {
         }
     }
 
-    /// The pid, only while the process is proven to run and is visible here.
-    pub fn live_pid(&self) -> Option<libc::pid_t> {
+    /// The process, while it is proven to run.
+    pub fn process(&self) -> Option<&PeerProcess> {
         match &self.state {
-            State::Running { process, .. } => process.pid(),
+            State::Running { process, .. } => Some(process),
             _ => None,
         }
+    }
+
+    /// The pid, only while the process is proven to run and is visible here.
+    pub fn live_pid(&self) -> Option<libc::pid_t> {
+        self.process()?.pid()
     }
 
     /// The pid the kernel recorded, for messages that say it may be stale.

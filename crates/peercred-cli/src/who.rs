@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::connect::connect;
 use crate::peer::{Peer, State};
+use crate::place::Place;
 use crate::{fail, print, DEFAULT_CONNECT_TIMEOUT};
 
 pub const LONG_ABOUT: &str = "\
@@ -19,7 +20,11 @@ executable. A pid is printed only while that process provably runs: once it \
 has exited, its pid may belong to anyone, and the output says so instead.
 
 Output: one line, `PATH: listening socket created by pid=P uid=U (user) \
-gid=G (group) exe=EXE`; instead of a pid, `pid=none (it has exited; ...)`, \
+gid=G (group) exe=EXE IN [unit=UNIT]`, where IN says where it lives now, \
+compared with this command: `in=same namespaces`, `in=own NS,... namespaces` \
+(the kinds of namespace it has of its own), `in=container(RUNTIME ID12; own \
+NS,...)` when its cgroup names a container, or `in=unknown (why)` (reading \
+another uid's namespaces needs ptrace access); instead of a pid, `pid=none (it has exited; ...)`, \
 `pid=unknown (outside this PID namespace; running)` or `pid=unproven (...)` \
 (whether it runs cannot be told, such as on kernels before 6.5).
 
@@ -31,7 +36,10 @@ gid=G (group) exe=EXE`; instead of a pid, `pid=none (it has exited; ...)`, \
   uid, gid: int. The effective ids at listen(), as this user namespace sees them.
   user, group: string or null. Their account names; null when there is none, and whenever the number may be the kernel's overflow id (see uid_mapping).
   uid_mapping, gid_mapping: string or null. \"mapped\": a real id in this user namespace. \"unmapped\": the kernel's overflow id (/proc/sys/kernel/overflowuid, overflowgid), standing for an id this namespace cannot name; never the account of that number. \"unknown\": the overflow id, which this namespace also maps to an account: which one is meant cannot be told. null: /proc could not tell.
-  exe: string or null. Its executable, read now (a path in its own mount namespace); null unless it runs and the path could be read.";
+  exe: string or null. Its executable, read now (a path in its own mount namespace); null unless it runs and the path could be read.
+  namespaces: object or null. Read now; null unless it runs and this command may read them (ptrace access). all_shared: bool, every namespace is this command's (a host process, seen from the host). differing: the kinds (cgroup, ipc, mnt, net, pid, time, user, uts) in which it has its own. ids: kind to id. unique_ids: the kinds whose id is never reused (else an nsfs inode number). user_owner: int or null, the uid that created its user namespace; user_owner_mapping: as uid_mapping, for it.
+  cgroup: object or null. Its cgroup v2 now, relative to this command's cgroup namespace; null unless it runs and the cgroup is inside that namespace. path, id (int or null), and what the path says (each string or null): unit, slice, user_unit, user_slice, session, owner_uid (int), invocation_id (the unit's, where its cgroup carries one this command can trust).
+  container: object or null. The innermost container its cgroup names: runtime (docker, podman, containerd, cri-o, or null), id (64 hex digits), pod_uid (a Kubernetes pod's, or null).";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -67,16 +75,26 @@ pub fn run(args: &Args) -> ExitCode {
             None => fail(path, no_pid(&peer)),
         };
     }
+    let place = peer.process().map(Place::of);
     if args.json {
         let mut object = peer.json();
         object["path"] = path.to_string_lossy().into();
+        let null = serde_json::Value::Null;
+        object["namespaces"] = place.as_ref().map_or(null.clone(), Place::namespaces_json);
+        object["cgroup"] = place.as_ref().map_or(null.clone(), Place::cgroup_json);
+        object["container"] = place.as_ref().map_or(null, Place::container_json);
         return print(object);
     }
-    print(format!(
+    let mut line = format!(
         "{}: listening socket created by {}",
         path.display(),
         peer.line()
-    ))
+    );
+    if let Some(place) = &place {
+        line.push(' ');
+        line.push_str(&place.words());
+    }
+    print(line)
 }
 
 /// Why `--pid` has no pid to print.

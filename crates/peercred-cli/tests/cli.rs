@@ -97,10 +97,13 @@ fn who_describes_a_server_in_another_uid() {
         keys,
         [
             "alive",
+            "cgroup",
+            "container",
             "exe",
             "gid",
             "gid_mapping",
             "group",
+            "namespaces",
             "path",
             "pid",
             "recorded_pid",
@@ -109,6 +112,13 @@ fn who_describes_a_server_in_another_uid() {
             "user"
         ]
     );
+    // The server runs in our namespaces, readable here: as root (CAP_SYS_PTRACE)
+    // or, without root, as the server's own uid.
+    assert_eq!(value["namespaces"]["all_shared"], true);
+    assert_eq!(value["namespaces"]["differing"], serde_json::json!([]));
+    assert_eq!(value["container"], serde_json::Value::Null);
+    assert!(value["cgroup"]["path"].as_str().unwrap().starts_with('/'));
+    assert!(text.contains(" in=same namespaces"), "{text}");
     assert_eq!(value["path"], arg(&path));
     assert_eq!(value["pid"], pid);
     assert_eq!(value["recorded_pid"], pid);

@@ -24,6 +24,7 @@ fn namespaces() {
     }
     readers_in_user_namespaces();
     datagram_readers_in_namespaces();
+    who_says_where_the_server_lives();
     // Made out here: inside, every process id is small and would not keep it unique.
     let dir = shared_dir();
     match in_child(|| as_init_of_new_pid_namespace(|| scenario(&dir))) {
@@ -252,4 +253,72 @@ fn datagram_readers_in_namespaces() {
         assert!(line.ends_with(": from outside\n"), "{line}");
         assert!(!line.contains("nobody"), "{line}");
     }
+}
+
+/// `who` from a container-like process (its own PID, mount, network, UTS,
+/// IPC and cgroup namespaces) sees a host server in other namespaces; from
+/// the host, a server moved into a cgroup shaped like a Docker container's
+/// is said to be in that container.
+fn who_says_where_the_server_lives() {
+    let dir = shared_dir();
+    let path = dir.path("s");
+    let p = path.to_str().unwrap();
+    let server = Server::serve(&path);
+    let contained = Command::new("unshare")
+        .args([
+            "--pid", "--fork", "--mount", "--net", "--uts", "--ipc", "--cgroup", PEERCRED, "who",
+            "--json", p,
+        ])
+        .output()
+        .unwrap();
+    if contained.status.success() {
+        let value = json(&contained);
+        assert_eq!(value["namespaces"]["all_shared"], false);
+        assert_eq!(
+            value["namespaces"]["differing"],
+            serde_json::json!(["cgroup", "ipc", "mnt", "net", "pid", "uts"])
+        );
+        assert_eq!(
+            value["pid"],
+            serde_json::Value::Null,
+            "outside its PID namespace"
+        );
+    } else {
+        eprintln!("skipped who from new namespaces: {}", stderr(&contained));
+    }
+
+    let Some(mount) = ["/sys/fs/cgroup", "/sys/fs/cgroup/unified"]
+        .into_iter()
+        .map(std::path::Path::new)
+        .find(|dir| dir.join("cgroup.controllers").exists())
+    else {
+        eprintln!("skipped who of a server in a container's cgroup: no cgroup v2 hierarchy");
+        return;
+    };
+    let id = "4f1c1d3f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5";
+    let root = mount.join(format!("peercred-cli-{}", std::process::id()));
+    let scope = root.join(format!("docker-{id}.scope"));
+    std::fs::create_dir_all(&scope).unwrap();
+    let moved = std::fs::write(scope.join("cgroup.procs"), server.pid().to_string());
+    let (text, value) = (
+        stdout(&peercred(&["who", p])),
+        json(&peercred(&["who", "--json", p])),
+    );
+    drop(server);
+    for dir in [&scope, &root] {
+        let _ = std::fs::remove_dir(dir);
+    }
+    moved.unwrap();
+    assert!(
+        text.contains(" in=container(docker 4f1c1d3f1a2b; same namespaces)"),
+        "{text}"
+    );
+    assert_eq!(
+        value["container"],
+        serde_json::json!({"runtime": "docker", "id": id, "pod_uid": null})
+    );
+    assert!(value["cgroup"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/docker-{id}.scope")));
 }

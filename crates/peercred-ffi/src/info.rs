@@ -50,7 +50,12 @@ fn own_text(errno: c_int) -> Option<&'static CStr> {
               the caller, not the other end)"
         }
         libc::ENOPROTOOPT => {
-            c"not available: the kernel lacks this socket option, or no labelling LSM is loaded"
+            c"not available: the kernel lacks this socket option or feature (pidfs ids need Linux \
+              6.9, exit status through a pidfd 6.15), or no labelling LSM is loaded"
+        }
+        libc::EREMOTE => {
+            c"outside this namespace: the peer is outside the caller's PID namespace (its pid is \
+              not visible here), or its cgroup is outside the caller's cgroup namespace"
         }
         libc::ERANGE => c"buffer too small: the size needed was stored in the length argument",
         libc::EINVAL => c"invalid argument: a NULL pointer, or a descriptor that is not a pidfd",
@@ -59,14 +64,16 @@ fn own_text(errno: c_int) -> Option<&'static CStr> {
               the documented form, so nothing was returned"
         }
         libc::EACCES => {
-            c"permission denied: this process may not read that fact of the peer (for example \
-              /proc/PID/exe of a process outside the caller's user namespace)"
+            c"permission denied: this process may not read that fact of the peer (its executable \
+              and its namespaces need ptrace read access: the same uid and a dumpable process, or \
+              CAP_SYS_PTRACE over its user namespace)"
         }
         libc::EPERM => {
             c"operation not permitted: a security policy (LSM, seccomp) refused the call"
         }
         libc::ENOENT => {
-            c"no such file: /proc is not mounted here, or the file that was asked about is gone"
+            c"no such file: /proc is not mounted here, the file that was asked about is gone, or \
+              no cgroup v2 hierarchy is mounted for the caller's cgroup namespace"
         }
         libc::EILSEQ => c"the peer's security label is not valid UTF-8",
         libc::EMFILE | libc::ENFILE => c"too many open files: no descriptor is left for the pidfd",
@@ -85,7 +92,6 @@ fn core_text(err: c_int) -> Option<&'static CStr> {
             Error::NotASocket,
             Error::NotUnixSocket,
             Error::PeerExited,
-            Error::PidNotVisible,
             Error::ForeignProc,
             Error::NoCredentials,
         ]

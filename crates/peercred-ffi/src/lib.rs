@@ -6,20 +6,28 @@
 #![deny(missing_docs)]
 
 mod buffer;
+mod cgroup;
 mod cred;
+mod credentials;
 mod extras;
 mod guard;
 mod info;
+mod lifetime;
 mod mapping;
 mod message;
+mod namespaces;
 mod process;
 
+pub use cgroup::*;
 pub use cred::{peercred_read, peercred_ucred};
+pub use credentials::*;
 pub use extras::{peercred_groups, peercred_pidfd, peercred_security_label};
 pub use guard::PEERCRED_ERR_PANIC;
 pub use info::{peercred_strerror, peercred_version};
+pub use lifetime::*;
 pub use mapping::*;
 pub use message::{peercred_message, peercred_pass_credentials, peercred_recv};
+pub use namespaces::*;
 pub use process::*;
 
 #[cfg(test)]

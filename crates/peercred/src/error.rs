@@ -46,6 +46,9 @@ pub enum Error {
     /// `EREMOTE`: the peer's pid is not visible in the caller's PID namespace, so
     /// `/proc` cannot describe it from here.
     PidNotVisible,
+    /// `EREMOTE`: the process is in a cgroup outside the caller's cgroup
+    /// namespace (its path starts with `/..`), so the caller cannot name it.
+    CgroupNotVisible,
     /// `ENXIO`: `/proc` does not show the process (or the calling thread): it
     /// is mounted for another PID namespace, or not mounted. Mount a `/proc`
     /// for the caller's PID namespace (`unshare --pid --fork --mount-proc`).
@@ -88,7 +91,7 @@ impl Error {
             Error::NotConnected(_) => libc::ENOTCONN,
             Error::Unsupported(_) => libc::ENOPROTOOPT,
             Error::PeerExited => libc::ESRCH,
-            Error::PidNotVisible => libc::EREMOTE,
+            Error::PidNotVisible | Error::CgroupNotVisible => libc::EREMOTE,
             Error::ForeignProc => libc::ENXIO,
             Error::NoCredentials => libc::ENODATA,
             Error::Os(errno) => *errno,
@@ -151,6 +154,9 @@ impl fmt::Display for Error {
             Error::PidNotVisible => f.write_str(
                 "peer is outside this PID namespace: its pid is not visible from here",
             ),
+            Error::CgroupNotVisible => f.write_str(
+                "peer is in a cgroup outside this cgroup namespace: its cgroup cannot be named from here",
+            ),
             Error::ForeignProc => f.write_str(
                 "/proc does not show this process: it is mounted for another PID namespace, \
                  or not at all; mount a /proc for this PID namespace (unshare --mount-proc)",
@@ -192,6 +198,7 @@ mod tests {
             Error::Unsupported("SO_PEERPIDFD needs Linux 6.5 or later"),
             Error::PeerExited,
             Error::PidNotVisible,
+            Error::CgroupNotVisible,
             Error::ForeignProc,
             Error::Os(libc::EACCES),
             Error::Os(libc::EPROTO),

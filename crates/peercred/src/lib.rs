@@ -34,6 +34,15 @@
 //! after connecting can make those describe another program, so authorise on
 //! what was recorded at connect: a set-group-ID program's own gid, a label.
 //!
+//! Where the caller lives, read now through the same pidfd:
+//! [`PeerProcess::namespaces`] (a host process shares every namespace with a
+//! host daemon; a container does not), [`PeerProcess::user_namespace_owner`],
+//! [`PeerProcess::cgroup`] (systemd unit, login session, container and
+//! Kubernetes pod), [`PeerProcess::credentials`] (all ids and capabilities
+//! now, and whether they differ from connect), [`PeerProcess::pidfs_id`]
+//! with [`boot_id`], and its exit ([`PeerProcess::wait_exit`],
+//! [`PeerProcess::exit_status`]).
+//!
 //! Per message: [`pass_credentials`] and [`recv`] give each message's sender
 //! (`SCM_CREDENTIALS`, `SCM_PIDFD`) on datagram sockets, which have no
 //! connection, and on connections whose socket may have changed hands.
@@ -61,16 +70,26 @@ compile_error!(
      SO_PEERPIDFD are Linux socket options. On the BSDs and macOS use getpeereid(3) or LOCAL_PEERCRED."
 );
 
+mod cgroup;
+mod cgroup_parse;
+mod cgroupfs;
 mod cred;
+mod credentials;
 mod error;
 mod exe;
+mod exit;
 mod extras;
 mod fault;
 mod idmap;
 mod liveness;
 mod message;
+mod namespaces;
+mod nsfs;
 mod peer_pidfd;
+mod pidfd_info;
+mod pidfd_ns;
 mod pidfd_pid;
+mod pidfs;
 mod proc_parse;
 mod process;
 mod procfs;
@@ -78,10 +97,15 @@ pub mod raw;
 mod socket_type;
 mod sockopt;
 
+pub use cgroup::Cgroup;
+pub use cgroup_parse::ContainerRuntime;
 pub use cred::{read, PeerCred};
+pub use credentials::ProcessCredentials;
 pub use error::{Error, NotConnected};
 pub use extras::{groups, pidfd, security_label};
 pub use idmap::{gid_mapping, uid_mapping, IdMapping};
 pub use message::{pass_credentials, recv, recv_with_flags, Address, Message, RecvFlags};
+pub use namespaces::{Namespace, NamespaceId, Namespaces};
+pub use pidfs::boot_id;
 pub use process::PeerProcess;
 pub use socket_type::{socket_type, SocketType};

@@ -3,36 +3,42 @@
 
 /// The number after `key` on its own line (`Pid:\t123` in a pidfd's fdinfo).
 pub(crate) fn line_number(text: &[u8], key: &[u8]) -> Option<i64> {
-    let value = text
-        .split(|&b| b == b'\n')
-        .find_map(|line| line.strip_prefix(key))?;
-    number(value)
+    number(line(text, key)?)
 }
 
 /// How many pids the `NSpid:` line lists: one per PID namespace from the
 /// namespace of the /proc mount down to the process's own.
 pub(crate) fn nspid_count(status: &[u8]) -> Option<usize> {
-    let line = status
-        .split(|&b| b == b'\n')
-        .find_map(|line| line.strip_prefix(b"NSpid:"))?;
-    Some(fields(line).count())
+    Some(fields(line(status, b"NSpid:")?).count())
 }
 
-/// The second field of a `Uid:`/`Gid:` line of status (real, effective, saved,
-/// filesystem): the effective id.
-pub(crate) fn effective_id(status: &[u8], key: &[u8]) -> Option<u32> {
-    let line = status
-        .split(|&b| b == b'\n')
-        .find_map(|line| line.strip_prefix(key))?;
-    number(fields(line).nth(1)?)?.try_into().ok()
+/// The four ids of a `Uid:`/`Gid:` line of status: real, effective, saved,
+/// filesystem.
+pub(crate) fn ids(status: &[u8], key: &[u8]) -> Option<[u32; 4]> {
+    let mut ids = fields(line(status, key)?).map(|field| number(field)?.try_into().ok());
+    let quad = [ids.next()??, ids.next()??, ids.next()??, ids.next()??];
+    ids.next().is_none().then_some(quad)
+}
+
+/// A status line of hexadecimal digits, such as `CapEff:\t000001ffffffffff`.
+pub(crate) fn hex(status: &[u8], key: &[u8]) -> Option<u64> {
+    let mut words = fields(line(status, key)?);
+    let value = std::str::from_utf8(words.next()?).ok()?;
+    if words.next().is_some() || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u64::from_str_radix(value, 16).ok()
+}
+
+/// The rest of the line that starts with `key`.
+fn line<'a>(text: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    text.split(|&b| b == b'\n')
+        .find_map(|line| line.strip_prefix(key))
 }
 
 /// The one-letter state of a task: from status (`State:\tZ (zombie)`).
 pub(crate) fn status_state(status: &[u8]) -> Option<u8> {
-    let line = status
-        .split(|&b| b == b'\n')
-        .find_map(|line| line.strip_prefix(b"State:"))?;
-    fields(line).next()?.first().copied()
+    fields(line(status, b"State:")?).next()?.first().copied()
 }
 
 /// Whether a task state letter is that of a thread that has exited: a zombie
@@ -68,6 +74,24 @@ pub(crate) fn cmdline_args(raw: &[u8]) -> Vec<&[u8]> {
         .unwrap_or(raw)
         .split(|&b| b == 0)
         .collect()
+}
+
+/// The root and the filesystem type of the mount at `mount_point` that a
+/// mountinfo text shows last (the one on top, which path lookups reach), as
+/// proc(5) lays its lines out: `ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS
+/// [TAGS...] - FSTYPE SOURCE SUPER-OPTIONS`. Paths keep the kernel's octal
+/// escapes, so a point with a space matches only in its escaped form.
+pub(crate) fn mount_of<'a>(
+    mountinfo: &'a [u8],
+    mount_point: &[u8],
+) -> Option<(&'a [u8], &'a [u8])> {
+    mountinfo.split(|&b| b == b'\n').rev().find_map(|line| {
+        let mut words = fields(line);
+        let root = words.nth(3)?;
+        (words.next()? == mount_point).then_some(())?;
+        let fstype = words.skip_while(|&w| w != b"-").nth(1)?;
+        Some((root, fstype))
+    })
 }
 
 fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -120,16 +144,67 @@ mod tests {
     fn effective_ids_and_states() {
         let status =
             b"Name:\tx\nState:\tS (sleeping)\nUid:\t1000\t0\t0\t0\nGid:\t100\t42\t42\t42\n";
-        assert_eq!(effective_id(status, b"Uid:"), Some(0));
-        assert_eq!(effective_id(status, b"Gid:"), Some(42));
-        assert_eq!(effective_id(b"Uid:\t1000\n", b"Uid:"), None);
-        assert_eq!(effective_id(b"Uid:\t1\t-1\t1\t1\n", b"Uid:"), None);
-        assert_eq!(effective_id(b"Uid:\t1\t4294967296\t1\t1\n", b"Uid:"), None);
+        assert_eq!(ids(status, b"Uid:"), Some([1000, 0, 0, 0]));
+        assert_eq!(ids(status, b"Gid:"), Some([100, 42, 42, 42]));
+        assert_eq!(ids(b"Uid:\t1000\n", b"Uid:"), None);
+        assert_eq!(ids(b"Uid:\t1\t2\t3\n", b"Uid:"), None);
+        assert_eq!(ids(b"Uid:\t1\t2\t3\t4\t5\n", b"Uid:"), None);
+        assert_eq!(ids(b"Uid:\t1\t-1\t1\t1\n", b"Uid:"), None);
+        assert_eq!(ids(b"Uid:\t1\t4294967296\t1\t1\n", b"Uid:"), None);
+        assert_eq!(
+            ids(b"Uid:\t4294967295\t0\t0\t0\n", b"Uid:"),
+            Some([u32::MAX, 0, 0, 0])
+        );
         assert_eq!(status_state(status), Some(b'S'));
         assert_eq!(status_state(b"State:\tZ (zombie)\n"), Some(b'Z'));
         assert_eq!(status_state(b"Name:\tx\n"), None);
         assert!(has_exited(b'Z') && has_exited(b'X'));
         assert!(!has_exited(b'S') && !has_exited(b'R') && !has_exited(b'D') && !has_exited(b't'));
+    }
+
+    #[test]
+    fn capability_masks() {
+        let status = b"CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\nCapBnd:\t00000000a80425fb\nNoNewPrivs:\t1\n";
+        assert_eq!(hex(status, b"CapEff:"), Some(0x1ff_ffff_ffff));
+        assert_eq!(hex(status, b"CapBnd:"), Some(0xa804_25fb));
+        assert_eq!(hex(status, b"CapInh:"), Some(0));
+        assert_eq!(line_number(status, b"NoNewPrivs:"), Some(1));
+        assert_eq!(hex(status, b"CapAmb:"), None);
+        assert_eq!(hex(b"CapEff:\t+1f\n", b"CapEff:"), None);
+        assert_eq!(hex(b"CapEff:\t1f 2\n", b"CapEff:"), None);
+        assert_eq!(hex(b"CapEff:\t\n", b"CapEff:"), None);
+        assert_eq!(hex(b"CapEff:\t1ffffffffffffffff\n", b"CapEff:"), None);
+    }
+
+    #[test]
+    fn mounts() {
+        // This machine's hybrid layout, then a container's own cgroup2 mount
+        // on top of it, and a bind mount of a subtree.
+        let hybrid = b"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n\
+            40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n\
+            41 31 0:38 / /sys/fs/cgroup/unified rw,relatime shared:9 - cgroup2 cgroup2 rw\n";
+        assert_eq!(
+            mount_of(hybrid, b"/sys/fs/cgroup/unified"),
+            Some((&b"/"[..], &b"cgroup2"[..]))
+        );
+        assert_eq!(
+            mount_of(hybrid, b"/sys/fs/cgroup"),
+            Some((&b"/"[..], &b"tmpfs"[..]))
+        );
+        assert_eq!(mount_of(hybrid, b"/sys/fs"), None);
+        let stacked = b"41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n\
+            97 41 0:38 /.. /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n";
+        assert_eq!(
+            mount_of(stacked, b"/sys/fs/cgroup/unified"),
+            Some((&b"/.."[..], &b"cgroup2"[..]))
+        );
+        let bound = b"120 99 0:30 /system.slice/x.scope /sys/fs/cgroup ro,nosuid master:2 - cgroup2 cgroup rw\n";
+        assert_eq!(
+            mount_of(bound, b"/sys/fs/cgroup"),
+            Some((&b"/system.slice/x.scope"[..], &b"cgroup2"[..]))
+        );
+        assert_eq!(mount_of(b"garbage\n1 2 3\n", b"3"), None);
+        assert_eq!(mount_of(b"1 2 0:1 / /a rw\n", b"/a"), None, "no separator");
     }
 
     #[test]

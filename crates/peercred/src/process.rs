@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use crate::pidfd_pid::{self, PidfdPid};
 use crate::procfs::{self, FdinfoPid};
-use crate::{fault, liveness, peer_pidfd, proc_parse, Error};
+use crate::{fault, liveness, peer_pidfd, proc_parse, Error, PeerCred};
 
 /// A process held by a pidfd: the peer of a socket, any pidfd's process, or
 /// the calling process itself ([`PeerProcess::own`]).
@@ -49,6 +49,8 @@ use crate::{fault, liveness, peer_pidfd, proc_parse, Error};
 pub struct PeerProcess {
     pidfd: OwnedFd,
     pid: Option<libc::pid_t>,
+    /// What the kernel recorded at connect, for a process taken from a socket.
+    connect: Option<PeerCred>,
     /// The number under which /proc shows the process (/proc's own numbering,
     /// from the pidfd's fdinfo), learned at the first /proc fact.
     proc_pid: OnceLock<libc::pid_t>,
@@ -60,7 +62,9 @@ impl PeerProcess {
     pub fn from_socket(socket: &impl AsFd) -> Result<PeerProcess, Error> {
         fault::maybe_panic();
         let (pidfd, cred) = peer_pidfd::take(socket.as_fd())?;
-        Ok(PeerProcess::held(pidfd, cred.pid()))
+        let mut process = PeerProcess::held(pidfd, cred.pid());
+        process.connect = Some(cred);
+        Ok(process)
     }
 
     /// Holds a pidfd obtained elsewhere (`SO_PEERPIDFD`, `pidfd_open`, `clone3`).
@@ -105,8 +109,15 @@ impl PeerProcess {
         PeerProcess {
             pidfd,
             pid,
+            connect: None,
             proc_pid: OnceLock::new(),
         }
+    }
+
+    /// The credentials the kernel recorded at connect, for a process taken
+    /// from a socket.
+    pub(crate) fn connect(&self) -> Option<&PeerCred> {
+        self.connect.as_ref()
     }
 
     /// The process's pid in the caller's PID namespace, or `None` when it is
@@ -234,7 +245,9 @@ impl PeerProcess {
                 },
             )
         })?;
-        proc_parse::effective_id(&status, key).ok_or(Error::Os(libc::EPROTO))
+        proc_parse::ids(&status, key)
+            .map(|ids| ids[1])
+            .ok_or(Error::Os(libc::EPROTO))
     }
 
     /// Runs a /proc read on the number under which /proc shows the process,
@@ -254,7 +267,9 @@ impl PeerProcess {
         })
     }
 
-    fn confirm(&self) -> Result<(), Error> {
+    /// Proves that the process still runs, so that what was read before
+    /// describes it.
+    pub(crate) fn confirm(&self) -> Result<(), Error> {
         match liveness::is_alive(self.pidfd.as_fd())? {
             true => Ok(()),
             false => Err(Error::PeerExited),

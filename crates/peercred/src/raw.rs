@@ -66,6 +66,12 @@ pub fn pidfd_is_alive(pidfd: RawFd) -> Result<bool, Error> {
     }
 }
 
+/// [`PeerProcess::exit_status`] of a pidfd number the caller keeps, also
+/// once its process has been reaped (when the kernel has the status).
+pub fn pidfd_exit_status(pidfd: RawFd) -> Result<Option<std::process::ExitStatus>, Error> {
+    with_fd(pidfd, crate::exit::status)
+}
+
 fn with_fd<T>(
     fd: RawFd,
     call: impl FnOnce(BorrowedFd<'_>) -> Result<T, Error>,

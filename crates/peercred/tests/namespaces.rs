@@ -130,18 +130,7 @@ fn reader_under_the_parents_proc() -> i32 {
 /// /proc fact says so (ENXIO) instead of reading some other process's entry.
 fn reader_whose_proc_is_a_child_namespaces() -> i32 {
     let (conn, client, _dir) = accept_client(|| {});
-    // SAFETY: unshare and mount affect this (forked, single-threaded) process's namespaces.
-    let private = unsafe {
-        libc::unshare(libc::CLONE_NEWNS | libc::CLONE_NEWPID) == 0
-            && libc::mount(
-                std::ptr::null(),
-                c"/".as_ptr(),
-                std::ptr::null(),
-                libc::MS_REC | libc::MS_PRIVATE,
-                std::ptr::null(),
-            ) == 0
-    };
-    if !private {
+    if !common::unshare_with_private_mounts(libc::CLONE_NEWPID) {
         return SKIP;
     }
     let (mut ready, mut init_end) = UnixStream::pair().unwrap();

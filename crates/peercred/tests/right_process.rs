@@ -131,22 +131,7 @@ fn peer_whose_main_thread_exited() {
     let listener = UnixListener::bind(dir.path("s")).unwrap();
     let addr = common::sockaddr(&dir.path("s"));
     let (mut parent_end, child_end) = UnixStream::pair().unwrap();
-    // SAFETY: the child makes system calls and starts one thread, then ends its main thread.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        if !common::connect_raw(&addr) {
-            // SAFETY: ends the forked child.
-            unsafe { libc::_exit(4) };
-        }
-        unsafe {
-            let mut thread = std::mem::zeroed();
-            let hold = child_end.as_raw_fd() as usize as *mut c_void;
-            if libc::pthread_create(&mut thread, std::ptr::null(), drop_ids_then_wait, hold) != 0 {
-                libc::_exit(5);
-            }
-            libc::syscall(libc::SYS_exit, 0);
-        }
-    }
+    let pid = common::leaderless_peer(&addr, drop_ids_then_wait, child_end.as_raw_fd());
     let (conn, _) = listener.accept().unwrap();
     assert_eq!(
         read_byte(&mut parent_end),

@@ -11,6 +11,9 @@ package README for the whole table.
 ``peercred.peer_process(sock)`` holds the peer process by its pidfd; its facts
 (executable, session, current ids) are read now from the live process, while
 ``read()``, ``groups()`` and ``security_label()`` were recorded at connect().
+Where it lives, read now too: ``namespaces()`` (a host process shares all of
+ours, a container does not), ``cgroup()`` (systemd unit, session, container,
+pod), ``credentials()``; ``peercred.aio.wait_exit(process)`` awaits its exit.
 
 Per message: ``peercred.pass_credentials(sock)`` then ``peercred.recv(sock,
 bufsize)`` returns each message with its sender's credentials (a datagram
@@ -24,11 +27,15 @@ import time as _time
 from typing import TYPE_CHECKING
 
 from ._peercred import (
+    Cgroup,
     Message,
+    Namespaces,
     PeerCred,
     PeerProcess,
+    ProcessCredentials,
     __version__,
     _recv,
+    boot_id,
     gid_mapping,
     groups,
     own_process,
@@ -73,10 +80,14 @@ def recv(socket: "_Socket", bufsize: int, flags: int = 0) -> Message:
 
 
 __all__ = [
+    "Cgroup",
     "Message",
+    "Namespaces",
     "PeerCred",
     "PeerProcess",
+    "ProcessCredentials",
     "__version__",
+    "boot_id",
     "gid_mapping",
     "groups",
     "own_process",

@@ -10,20 +10,22 @@ A logger on a datagram socket::
             print(message.cred, message.data)
 
 or with a callback: ``reader = peercred.aio.add_message_reader(sock, on_message)``.
+``await peercred.aio.wait_exit(process)`` waits for a peer process to exit.
 The socket's own blocking mode is left alone (every receive uses
 MSG_DONTWAIT); the loop watches it with ``loop.add_reader``.
 """
 
 import asyncio
+import os
 import socket
 from typing import TYPE_CHECKING, AsyncIterator, Callable, Optional
 
-from ._peercred import Message, _recv
+from ._peercred import Message, PeerProcess, _recv
 
 if TYPE_CHECKING:
     from ._peercred import _Socket
 
-__all__ = ["MessageReader", "add_message_reader", "messages", "receive"]
+__all__ = ["MessageReader", "add_message_reader", "messages", "receive", "wait_exit"]
 
 #: Large enough for any datagram the default socket buffers let through.
 DEFAULT_BUFSIZE = 65536
@@ -131,3 +133,26 @@ def add_message_reader(
     """Starts calling ``callback(message)`` for every message on ``sock``
     from the running event loop; ``reader.close()`` stops."""
     return MessageReader(sock, callback, bufsize)
+
+
+async def wait_exit(process: PeerProcess) -> None:
+    """Returns once the whole process has exited (its pidfd turns readable),
+    without a thread and without polling: the loop watches a duplicate of
+    its pidfd, so closing ``process`` meanwhile does not disturb the wait.
+    Then ``process.exit_status()`` says how it ended once it is reaped."""
+    fd = os.dup(process.fileno())
+    loop = asyncio.get_running_loop()
+    exited: "asyncio.Future[None]" = loop.create_future()
+
+    def wake() -> None:
+        if not exited.done():
+            exited.set_result(None)
+
+    try:
+        loop.add_reader(fd, wake)
+        try:
+            await exited
+        finally:
+            loop.remove_reader(fd)
+    finally:
+        os.close(fd)

@@ -8,6 +8,7 @@ mod mapping;
 mod message;
 mod panic;
 mod process;
+mod whereabouts;
 
 use std::os::fd::AsRawFd;
 use std::os::linux::net::SocketAddrExt;

@@ -5,10 +5,14 @@
 //! test binary again, with only `every_function_returns_the_panic_code` selected.
 
 use super::{in_child_process, Peer};
+use crate::cgroup::*;
 use crate::cred::peercred_read;
+use crate::credentials::peercred_process_credentials;
 use crate::extras::{peercred_groups, peercred_pidfd, peercred_security_label};
 use crate::guard::PEERCRED_ERR_PANIC;
+use crate::lifetime::*;
 use crate::message::{peercred_pass_credentials, peercred_recv};
+use crate::namespaces::*;
 use crate::process::*;
 
 const CHILD: &str = "PEERCRED_PANIC_CHILD";
@@ -43,6 +47,10 @@ fn every_function_returns_the_panic_code() {
     let mut buf = [0 as libc::c_char; 8];
     let mut groups = [0u32; 8];
     let mut digest = [0u8; PEERCRED_SHA256_LEN];
+    let mut namespaces = std::mem::MaybeUninit::uninit();
+    let namespaces = namespaces.as_mut_ptr();
+    let mut credentials = std::mem::MaybeUninit::uninit();
+    let credentials = credentials.as_mut_ptr();
     let codes = [
         peercred_read(fd, &mut cred),
         peercred_groups(fd, groups.as_mut_ptr(), &mut len),
@@ -62,8 +70,25 @@ fn every_function_returns_the_panic_code() {
         peercred_process_uid(fd, &mut id),
         peercred_process_gid(fd, &mut id),
         peercred_pass_credentials(fd),
+        peercred_process_namespaces(fd, namespaces),
+        peercred_process_user_namespace_owner(fd, &mut id),
+        peercred_process_credentials(fd, credentials),
+        peercred_process_cgroup(fd, buf.as_mut_ptr(), &mut len),
+        peercred_cgroup_field(
+            c"/".as_ptr(),
+            PEERCRED_CGROUP_UNIT,
+            buf.as_mut_ptr(),
+            &mut len,
+        ),
+        peercred_cgroup_owner_uid(c"/".as_ptr(), &mut id),
+        peercred_process_cgroup_id(fd, &mut ticks),
+        peercred_process_unit_invocation_id(fd, buf.as_mut_ptr(), &mut len),
+        peercred_process_pidfs_id(fd, &mut ticks),
+        peercred_boot_id(buf.as_mut_ptr(), &mut len),
+        peercred_process_wait_exit(fd, 0),
+        peercred_process_exit_status(fd, &mut n),
     ];
-    assert_eq!(codes, [PEERCRED_ERR_PANIC; 18]);
+    assert_eq!(codes, [PEERCRED_ERR_PANIC; 30]);
     let mut message = std::mem::MaybeUninit::uninit();
     let received = peercred_recv(
         fd,

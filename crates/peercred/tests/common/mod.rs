@@ -617,3 +617,53 @@ pub fn own_session() -> Option<u32> {
         .unwrap();
     (id != u32::MAX).then_some(id)
 }
+
+/// Unshares the calling (forked, single-threaded) process's namespaces
+/// `flags`, which include a new mount namespace, and makes its mounts private,
+/// so that what it mounts next stays its own; false when the kernel refuses.
+pub fn unshare_with_private_mounts(flags: i32) -> bool {
+    // SAFETY: unshare and mount affect this process's own namespaces.
+    unsafe {
+        libc::unshare(flags | libc::CLONE_NEWNS) == 0
+            && libc::mount(
+                std::ptr::null(),
+                c"/".as_ptr(),
+                std::ptr::null(),
+                libc::MS_REC | libc::MS_PRIVATE,
+                std::ptr::null(),
+            ) == 0
+    }
+}
+
+/// A forked peer that connects to `addr`, starts `thread` with the number of
+/// `hold` as its argument, and ends its main thread (`SYS_exit`, not
+/// exit_group): a process whose main thread is a zombie while `thread` runs
+/// on. Only system calls in the child.
+pub fn leaderless_peer(
+    addr: &libc::sockaddr_un,
+    thread: extern "C" fn(*mut std::ffi::c_void) -> *mut std::ffi::c_void,
+    hold: RawFd,
+) -> i32 {
+    // SAFETY: the child makes system calls and starts one thread, then ends its main thread.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    if pid == 0 {
+        unsafe {
+            if !connect_raw(addr) {
+                libc::_exit(4);
+            }
+            let mut handle = std::mem::zeroed();
+            if libc::pthread_create(
+                &mut handle,
+                std::ptr::null(),
+                thread,
+                hold as usize as *mut _,
+            ) != 0
+            {
+                libc::_exit(5);
+            }
+            libc::syscall(libc::SYS_exit, 0);
+        }
+    }
+    pid
+}

@@ -132,6 +132,27 @@ fn main() {
         let t = per_process(calls / 50);
         println!("{{\"lang\":\"rust\",\"name\":\"PeerProcess::from_socket + exe_matches\",\"round\":{round},\"ns\":{t:.1}}}");
     }
+    // Where it lives, on a process held for the run (the pidfd taken once).
+    let held = peercred::PeerProcess::from_socket(&conn).unwrap();
+    let where_facts: [(&str, &dyn Fn()); 2] = [
+        ("PeerProcess::namespaces", &|| {
+            assert!(held.namespaces().unwrap().all_shared());
+        }),
+        ("PeerProcess::cgroup + unit", &|| {
+            std::hint::black_box(held.cgroup().unwrap().unit().is_some());
+        }),
+    ];
+    for round in 0..ROUNDS {
+        for (name, fact) in where_facts {
+            let start = thread_cpu_ns();
+            for _ in 0..calls / 50 {
+                fact();
+            }
+            let t = (thread_cpu_ns() - start) / f64::from(calls / 50);
+            println!("{{\"lang\":\"rust\",\"name\":\"{name}\",\"round\":{round},\"ns\":{t:.1}}}");
+        }
+    }
+    drop(held);
     drop(client.stdin.take());
     client.wait().unwrap();
     let median = |v: &mut Vec<f64>| {
