@@ -54,7 +54,9 @@ pub(crate) fn of_pidfd(pidfd: BorrowedFd<'_>, kind: Namespace) -> Result<Option<
         return Ok(Some(unsafe { OwnedFd::from_raw_fd(fd) }));
     }
     match Error::last_os_error() {
-        Error::Os(libc::ENOTTY) => {
+        // ENOSYS: something between us and the kernel does not pass the
+        // ioctl on (qemu-user, a seccomp filter); /proc still answers.
+        Error::Os(libc::ENOTTY | libc::ENOSYS) => {
             NO_PIDFD_NS.store(true, Ordering::Relaxed);
             Ok(None)
         }
