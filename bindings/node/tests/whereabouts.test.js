@@ -7,7 +7,9 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const peercred = require('@peercred/node');
-const { isRoot, acceptClient, finish } = require('./helpers.js');
+const { isRoot, acceptClient, finish, qemuCannot } = require('./helpers.js');
+// NS_GET_OWNER_UID, the owner's only source, is ENOSYS under qemu-user (measured).
+const noOwner = qemuCannot('answers NS_GET_OWNER_UID with ENOSYS');
 
 const CONTAINER = ['unshare', '--pid', '--fork', '--mount', '--net', '--uts', '--ipc', '--cgroup'];
 const ROOTLESS = ['setpriv', '--reuid=1000', '--regid=1000', '--clear-groups', 'unshare', '--user', '--map-root-user'];
@@ -32,7 +34,7 @@ test('a host client shares every namespace; its credentials and cgroup now', asy
         assert.strictEqual(id, BigInt(fs.statSync(`/proc/${client.says.pid}/ns/${kind}`).ino), kind);
       }
     }
-    assert.strictEqual(peer.userNamespaceOwner(), own.userNamespaceOwner());
+    if (!noOwner) assert.strictEqual(peer.userNamespaceOwner(), own.userNamespaceOwner());
 
     const now = peer.credentials();
     assert.deepStrictEqual(now.uid, { real: process.getuid(), effective: process.geteuid(), saved: process.geteuid(), fs: process.geteuid() });
@@ -75,7 +77,7 @@ test('a rootless-like client: its user namespace is owned by 1000, its root is 1
     const cred = peercred.read(client.conn);
     assert.deepStrictEqual([cred.uid, peercred.uidMapping(cred.uid)], [1000, 'mapped']);
     assert.deepStrictEqual(peer.namespaces().differing, ['user']);
-    assert.strictEqual(peer.userNamespaceOwner(), 1000);
+    if (!noOwner) assert.strictEqual(peer.userNamespaceOwner(), 1000);
     const now = peer.credentials();
     assert.strictEqual(now.uid.effective, 1000);
     assert.strictEqual(now.capEffective, now.capBounding, 'every capability, over its own namespace');

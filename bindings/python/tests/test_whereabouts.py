@@ -21,6 +21,7 @@ import peercred
 import peercred.aio
 from conftest import (
     CLIENT,
+    UNDER_QEMU,
     client_process,
     listener,
     peer_connection,
@@ -49,7 +50,9 @@ def test_host_client():
                 assert ns.id(kind) == os.stat(f"/proc/{says['pid']}/ns/{kind}").st_ino
         with pytest.raises(ValueError):
             ns.id("bogus")
-        assert peer.user_namespace_owner() == own.user_namespace_owner()
+        # NS_GET_OWNER_UID, the owner's only source, is ENOSYS under qemu-user (measured).
+        if not UNDER_QEMU:
+            assert peer.user_namespace_owner() == own.user_namespace_owner()
 
         now = peer.credentials()
         assert (now.real_uid, now.effective_uid, now.fs_uid) == (os.getuid(), os.geteuid(), os.geteuid())
@@ -82,7 +85,8 @@ def test_container_like_and_rootless_like_clients():
                 cred = peercred.read(conn)
                 assert (cred.uid, cred.uid_mapping()) == (1000, "mapped")
                 assert peer.namespaces().differing == ("user",)
-                assert peer.user_namespace_owner() == 1000
+                if not UNDER_QEMU:  # NS_GET_OWNER_UID is ENOSYS under qemu-user
+                    assert peer.user_namespace_owner() == 1000
                 now = peer.credentials()
                 assert now.effective_uid == 1000 and now.cap_effective == now.cap_bounding
 
