@@ -13,10 +13,12 @@ CARGO    ?= cargo
 PYTHON   ?= python3
 VERSION  := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)
 
+include mk/targets.mk
 include mk/rust.mk
 include mk/c.mk
 include mk/oldkernel.mk
 include mk/cli.mk
+include mk/cli-static.mk
 include mk/python.mk
 include mk/node.mk
 include mk/fuzz.mk
@@ -25,14 +27,26 @@ include mk/bench.mk
 include mk/api.mk
 include mk/release.mk
 
-.PHONY: demo test test-demo test-examples dist clean
+.PHONY: demo test test-demo test-examples dist clean test-arm64 test-musl test-binaries test-demo-arm64
 
 demo: demo-prereqs
 	$(PYTHON) tests/demo.py
 	$(PYTHON) tests/loggers.py
 
-test: test-rust test-cli test-c test-python test-node test-servers test-demo test-examples test-release
+test: test-rust test-cli test-c test-python test-node test-servers test-demo test-examples test-arm64 test-musl test-release
 	@echo "make test: all suites passed"
+
+# aarch64 under qemu-user: the C suite, the Python suite against the installed
+# wheel on a real arm64 CPython, the Node suite against the installed tarball
+# on a real arm64 node, the demo across C, Python and Node.
+test-arm64: test-c-arm64 test-python-arm64 test-node-arm64 test-demo-arm64
+# musl: the Rust tests, the C suite built with musl-gcc; and every shipped
+# binary checked as its loader sees it, the static commands run.
+test-musl: test-rust-musl test-c-musl test-binaries test-cli-static
+
+test-binaries: node python c-targets cli-static | cross-system
+	@echo "== every shipped binary: machine, libc, symbol versions, what musl's loader resolves"
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider $(ROOT)/tests/platforms/test_binaries.py
 
 # Publishable and stable: the registries' checks, the API/ABI baselines, and
 # the proof that both catch what they are meant to.
@@ -47,7 +61,12 @@ test-demo: demo-prereqs
 test-examples: demo-prereqs
 	$(PYTHON) tests/example_attacks.py
 
-dist: dist-c dist-python dist-node
+# The demo's servers and clients on arm64 under qemu: C, Python and Node.
+test-demo-arm64: c-arm64 python-arm64 node $(ARM64_NODE)
+	$(ARM64_RUN) $(PYTHON) tests/demo.py --quiet --languages c,python,node \
+	  --c-dir $(BUILD)/c/arm64 --python $(ARM64_VENV)/bin/python --node $(ARM64_NODE)
+
+dist: dist-c dist-python dist-node dist-cli
 
 clean:
 	rm -rf $(BUILD) $(DIST)

@@ -60,6 +60,8 @@ TARGETS = [
     ("python", "stdlib recvmsg + SCM_CREDENTIALS/SCM_PIDFD parsed, pidfd closed", PY_RECVMSG, None, "x the bare stdlib recvmsg"),
     ("python", "peercred.recv(sock)", C_RECV_FLOOR, None, "x the raw C recvmsg"),
     ("node", "createUnixDatagramSocket 'message' (credentials)", C_RECV_FLOOR, 2.0, "x the raw C recvmsg"),
+    ("node", "libc: ELF interpreter of /proc/self/exe", ("node", "libc: process.report.getReport()"), None,
+     "x process.report"),
 ]
 
 

@@ -23,6 +23,7 @@ bench: bench-c $(AS_OLD_KERNEL) python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_M
 	@echo "== Python, per-message credentials"; cd $(BENCH) && $(VENV)/bin/python $(ROOT)/bench/python/messages.py | tee -a $(BENCH_RESULTS)
 	@echo "== Node";   BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/bench.js | tee -a $(BENCH_RESULTS)
 	@echo "== Node, per-message credentials"; BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/messages.js | tee -a $(BENCH_RESULTS)
+	@echo "== loading the Node package"; BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/load.js | tee -a $(BENCH_RESULTS)
 	@echo "== the shell approach"; BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/ss.js | tee -a $(BENCH_RESULTS)
 	@echo "== servers"
 	BENCH_MODULES=$(BENCH_MODULES) node $(ROOT)/bench/node/server_throughput.js | tee -a $(BENCH_RESULTS)
@@ -30,7 +31,7 @@ bench: bench-c $(AS_OLD_KERNEL) python node $(SERVERS_PY_STAMP) $(SERVERS_NODE_M
 	@echo "== frameworks: fastify, uvicorn + starlette (the servers suite's pinned installs)"
 	BENCH_MODULES=$(BENCH_MODULES) SERVERS_MODULES=$(SERVERS_NODE)/node_modules \
 	  node $(ROOT)/bench/node/framework_throughput.js | tee -a $(BENCH_RESULTS)
-	$(SERVERS_VENV)/bin/pip install -q --no-deps --force-reinstall $(PY_WHEELS)/peercred-$(VERSION)-*.whl
+	$(SERVERS_VENV)/bin/pip install -q --no-deps --force-reinstall $(PY_HOST_WHEEL)
 	$(SERVERS_VENV)/bin/python $(ROOT)/bench/python/framework_throughput.py | tee -a $(BENCH_RESULTS)
 	@echo
 	$(VENV)/bin/python $(ROOT)/bench/report.py $(BENCH_RESULTS) | tee $(BENCH)/report.txt

@@ -1,5 +1,5 @@
 # The Rust crates: formatting, lints, unit/integration/doc tests, docs, examples.
-.PHONY: test-rust rust-examples
+.PHONY: test-rust test-rust-musl rust-examples
 
 test-rust: $(AS_OLD_KERNEL)
 	$(CARGO) fmt --all --check
@@ -21,3 +21,11 @@ test-rust: $(AS_OLD_KERNEL)
 
 rust-examples:
 	$(CARGO) build -p peercred-examples
+
+# The same tests linked statically against musl (the target's default), where
+# they run natively. The bindings are tested from their languages, and the C
+# ABI by the C suite built with musl-gcc (test-c-musl): the ffi crate's own
+# tests (the header drift check) would build cbindgen for musl for nothing.
+test-rust-musl: rust-targets
+	$(CARGO) test --target x86_64-unknown-linux-musl --workspace \
+	  --exclude peercred-ffi --exclude peercred-python --exclude peercred-node

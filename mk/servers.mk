@@ -21,7 +21,7 @@ $(SERVERS_PY_STAMP): $(SERVERS_DIR)/python/requirements.txt
 	touch $@
 
 test-servers-python: python $(SERVERS_PY_STAMP)
-	$(SERVERS_VENV)/bin/pip install -q --no-deps --force-reinstall $(PY_WHEELS)/peercred-$(VERSION)-*.whl
+	$(SERVERS_VENV)/bin/pip install -q --no-deps --force-reinstall $(PY_HOST_WHEEL)
 	@echo "== Python servers: uvicorn, hypercorn, gunicorn; FastAPI, Starlette, WSGI"
 	cd $(SERVERS_DIR)/python && PYTHONDONTWRITEBYTECODE=1 $(SERVERS_VENV)/bin/python -m pytest -q -p no:cacheprovider .
 

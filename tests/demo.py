@@ -23,21 +23,25 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_PY = str(ROOT / ".venv" / "bin" / "python")
-
-SERVERS = {
-    "c": [str(ROOT / "build/c/server")],
-    "rust": [str(ROOT / "target/debug/example-server")],
-    "python": [VENV_PY, str(ROOT / "examples/python/server.py")],
-    "node": ["node", str(ROOT / "examples/node/server.js")],
-}
-CLIENTS = {
-    "c": [str(ROOT / "build/c/client")],
-    "rust": [str(ROOT / "target/debug/example-client")],
-    "python": [VENV_PY, str(ROOT / "examples/python/client.py")],
-    "node": ["node", str(ROOT / "examples/node/client.js")],
-}
 OTHER_ID = 65534  # nobody / nogroup
+
+
+def commands(c_dir, python, node):
+    """The servers and the clients, by language: C from c_dir, the Python and
+    Node examples run by the given interpreters (another architecture's too)."""
+    servers = {
+        "c": [f"{c_dir}/server"],
+        "rust": [str(ROOT / "target/debug/example-server")],
+        "python": [python, str(ROOT / "examples/python/server.py")],
+        "node": [node, str(ROOT / "examples/node/server.js")],
+    }
+    clients = {
+        "c": [f"{c_dir}/client"],
+        "rust": [str(ROOT / "target/debug/example-client")],
+        "python": [python, str(ROOT / "examples/python/client.py")],
+        "node": [node, str(ROOT / "examples/node/client.js")],
+    }
+    return servers, clients
 
 
 def wait_for_socket(path, server, timeout=15.0):
@@ -79,11 +83,15 @@ def run_client(client_cmd, path, as_other):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quiet", action="store_true", help="print only failures and the summary")
-    parser.add_argument("--languages", default=",".join(SERVERS), help="comma-separated subset (default: all)")
+    parser.add_argument("--languages", default="c,rust,python,node", help="comma-separated subset (default: all)")
+    parser.add_argument("--c-dir", default=str(ROOT / "build/c"), help="folder of the C server and client")
+    parser.add_argument("--python", default=str(ROOT / ".venv/bin/python"), help="a Python with peercred installed")
+    parser.add_argument("--node", default="node", help="the node that runs the Node examples")
     args = parser.parse_args()
     languages = args.languages.split(",")
-    servers = {name: cmd for name, cmd in SERVERS.items() if name in languages}
-    clients = {name: cmd for name, cmd in CLIENTS.items() if name in languages}
+    all_servers, all_clients = commands(args.c_dir, args.python, args.node)
+    servers = {name: cmd for name, cmd in all_servers.items() if name in languages}
+    clients = {name: cmd for name, cmd in all_clients.items() if name in languages}
 
     as_root = os.geteuid() == 0
     identities = [False, True] if as_root else [False]

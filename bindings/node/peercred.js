@@ -7,7 +7,7 @@ const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const { getSystemErrorName } = require('node:util');
-const native = require('./binding.js');
+const { binding: native, forThisPlatform } = require('./native.js');
 
 const MAX_FD = 2147483647;
 const MAX_ID = 4294967295;
@@ -130,7 +130,7 @@ function call(syscall, thunk) {
 // read() results arrive in this evaluation's own array, named by its id on
 // every call (see src/read.rs for why). The array is never handed out.
 const out = new Uint32Array(new ArrayBuffer(12));
-const outId = native.registerReadBuffer(out);
+const outId = native?.registerReadBuffer(out);
 
 function read(socket) {
   const fd = fdOf(socket);
@@ -482,7 +482,7 @@ const { createUnixDatagramSocket, UnixDatagramSocket } = require('./socket.js')(
   native, call, systemError, PeerProcess, fdOf,
 });
 
-module.exports = {
+module.exports = forThisPlatform({
   read,
   groups,
   securityLabel,
@@ -498,4 +498,4 @@ module.exports = {
   parseCgroup,
   createUnixDatagramSocket,
   UnixDatagramSocket,
-};
+});

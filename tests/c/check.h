@@ -3,6 +3,7 @@
 #define PEERCRED_TEST_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 extern int checks_passed, checks_failed;
 
@@ -23,5 +24,9 @@ extern int checks_passed, checks_failed;
         fprintf(stderr, "skipped: " __VA_ARGS__); \
         fputc('\n', stderr);                     \
     } while (0)
+
+/* make test-c-arm64 runs the suite under qemu-user and names qemu in
+ * PEERCRED_UNDER_QEMU: what qemu cannot emulate is skipped there only. */
+#define UNDER_QEMU() getenv("PEERCRED_UNDER_QEMU")
 
 #endif

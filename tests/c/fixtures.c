@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "fixtures.h"
+#include "peer.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -136,7 +137,7 @@ static int from_helper(struct fixture *fx, const char *name) {
         if (handed < 0 || send_fd(chan[1], handed) < 0) _exit(1);
         for (;;) pause();
     }
-    int fd = recv_fd(chan[0]);
+    int fd = bound_waits(chan[0]) < 0 ? -1 : recv_fd(chan[0]);
     close(chan[0]);
     close(chan[1]);
     return fd;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,11 @@ static struct sockaddr_un address(const char *path) {
     return addr;
 }
 
+int bound_waits(int fd) {
+    struct timeval bound = {.tv_sec = WAIT_SECONDS};
+    return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+}
+
 int listener_open(struct listener *l, int type) {
     snprintf(l->dir, sizeof l->dir, "/tmp/peercred-c-XXXXXX");
     if (!mkdtemp(l->dir)) return -1;
@@ -28,7 +34,9 @@ int listener_open(struct listener *l, int type) {
     snprintf(l->path, sizeof l->path, "%s/sock", l->dir);
     struct sockaddr_un addr = address(l->path);
     l->fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-    if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(l->fd, 16) < 0) return -1;
+    if (l->fd < 0 || bound_waits(l->fd) < 0 || bind(l->fd, (struct sockaddr *)&addr, sizeof addr) < 0 ||
+        listen(l->fd, 16) < 0)
+        return -1;
     chmod(l->path, 0666);
     return 0;
 }

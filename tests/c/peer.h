@@ -20,6 +20,11 @@ struct peer {
 
 #define SAME_IDS ((uid_t)-1)
 
+/* Seconds any one wait of the suite may take (a receive, an accept). */
+#define WAIT_SECONDS 30
+/* Bounds blocking receives and accept() on fd (SO_RCVTIMEO): a peer that never
+ * sends or connects fails a check instead of hanging the suite. */
+int bound_waits(int fd);
 int listener_open(struct listener *l, int type);
 void listener_close(struct listener *l);
 int connect_path(const char *path, int type);

@@ -28,6 +28,11 @@ void test_groups(void) {
     struct listener l;
     struct peer p;
     for (size_t n = 0; n <= 3; n += 3) {
+        if (n > 1 && UNDER_QEMU()) {
+            SKIP("groups of another peer: %s passes SO_PEERGROUPS through as a 4-byte int option: "
+                 "more than one group ends in ERANGE", UNDER_QEMU());
+            continue;
+        }
         if (listener_open(&l, SOCK_STREAM) < 0 || peer_start(&p, &l, SOCK_STREAM, NOBODY, NOBODY, set, n) < 0) {
             CHECK(0, "cannot start a client with %zu groups", n);
             return;

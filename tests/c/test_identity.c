@@ -234,6 +234,10 @@ static void *survivor_thread(void *arg) {
 
 /* A daemon whose main thread called pthread_exit(): its other thread reads. */
 void test_server_whose_main_thread_exited(void) {
+    if (UNDER_QEMU()) {
+        SKIP("main thread exited: " "%s does not run a process on as the kernel does once its main thread has exited (measured: cpu_exec assertion, the old credentials)", UNDER_QEMU());
+        return;
+    }
     struct listener l;
     struct peer p;
     if (listener_open(&l, SOCK_STREAM) < 0 || peer_start(&p, &l, SOCK_STREAM, SAME_IDS, 0, NULL, 0) < 0) {
@@ -273,6 +277,10 @@ static void *drop_then_wait(void *arg) {
 /* A peer whose main thread exited, after which (as root) its live thread
  * dropped to nobody: the zombie leader's status still says root. */
 void test_peer_whose_main_thread_exited(void) {
+    if (UNDER_QEMU()) {
+        SKIP("zombie leader: " "%s does not run a process on as the kernel does once its main thread has exited (measured: cpu_exec assertion, the old credentials)", UNDER_QEMU());
+        return;
+    }
     struct listener l;
     if (listener_open(&l, SOCK_STREAM) < 0) return;
     int hold[2];
@@ -370,6 +378,10 @@ static int reader_under_the_parents_proc(int outside) {
 }
 
 void test_pid_namespace_under_the_parents_proc(void) {
+    if (UNDER_QEMU()) {
+        SKIP("PID namespace under the parent's /proc: fails under %s (the emulated client's exe as /proc names it; not diagnosed further)", UNDER_QEMU());
+        return;
+    }
     int sv[2];
     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
     pid_t child = fork();

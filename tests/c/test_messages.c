@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,7 +41,7 @@ static int receiver_open(struct receiver *r) {
     r->addr = (struct sockaddr_un){.sun_family = AF_UNIX};
     snprintf(r->addr.sun_path, sizeof r->addr.sun_path, "%s/log", r->dir);
     r->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (r->fd < 0 || peercred_pass_credentials(r->fd) != 0) return -1;
+    if (r->fd < 0 || bound_waits(r->fd) < 0 || peercred_pass_credentials(r->fd) != 0) return -1;
     if (bind(r->fd, (struct sockaddr *)&r->addr, sizeof r->addr) < 0) return -1;
     chmod(r->addr.sun_path, 0666);
     return 0;
@@ -64,7 +65,10 @@ static void drop_to_nobody(void) {
 }
 
 /* sendmsg of data with optional control data, to `to` or on a connected fd;
- * 0 or the errno. */
+ * 0 or the errno. The system call itself: musl before 1.2.4 (Debian 12's
+ * musl-gcc) copies control data into a 1024-byte buffer and fails with ENOMEM
+ * before the kernel sees SCM_RIGHTS with 253 descriptors, the most the kernel
+ * takes (musl's struct padding is zero here, so the kernel reads the same). */
 static int send_with(int fd, const struct sockaddr_un *to, const void *data, size_t len, void *control,
                      size_t control_len) {
     struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
@@ -73,7 +77,7 @@ static int send_with(int fd, const struct sockaddr_un *to, const void *data, siz
         msg.msg_name = (void *)to;
         msg.msg_namelen = sizeof *to;
     }
-    return sendmsg(fd, &msg, MSG_NOSIGNAL) < 0 ? errno : 0;
+    return syscall(SYS_sendmsg, fd, &msg, MSG_NOSIGNAL) < 0 ? errno : 0;
 }
 
 static int send_pid(int fd, const struct sockaddr_un *to) {
@@ -150,6 +154,7 @@ static void queued_before_pass_credentials(void) {
     r.addr = (struct sockaddr_un){.sun_family = AF_UNIX};
     snprintf(r.addr.sun_path, sizeof r.addr.sun_path, "%s/log", r.dir);
     r.fd = new_dgram();
+    bound_waits(r.fd);
     bind(r.fd, (struct sockaddr *)&r.addr, sizeof r.addr);
     pid_t sender = fork();
     if (sender == 0) _exit(send_pid(new_dgram(), &r.addr));
@@ -271,6 +276,7 @@ static void handed_over(int type, const char *what) {
         _exit(fd < 0 ? 1 : send_fd(handoff[0], fd));
     }
     int conn = accept4(l.fd, NULL, NULL, SOCK_CLOEXEC);
+    bound_waits(conn);
     CHECK(reap(client) == 0, "%s: client", what);
     pid_t got = 0;
     peercred_message m;
@@ -370,6 +376,7 @@ static void attached_descriptors(void) {
 static void truncation(void) {
     int sv[2];
     socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv);
+    bound_waits(sv[0]);
     peercred_pass_credentials(sv[0]);
     pid_t sender = fork();
     if (sender == 0) {

@@ -55,10 +55,14 @@ void test_host_client_namespaces(void) {
                 CHECK(ns.id[kind] == st.st_ino, "%s: the nsfs inode", KIND_NAMES[kind]);
         }
         uint32_t owner = 7, own_owner = 8;
-        CHECK(peercred_process_user_namespace_owner(pidfd, &owner) == 0, "owner");
-        if (own >= 0)
-            CHECK(peercred_process_user_namespace_owner(own, &own_owner) == 0 && owner == own_owner, "owner %u",
-                  owner);
+        if (UNDER_QEMU()) {
+            SKIP("user namespace owner: %s answers NS_GET_OWNER_UID, its only source, with ENOSYS", UNDER_QEMU());
+        } else {
+            CHECK(peercred_process_user_namespace_owner(pidfd, &owner) == 0, "owner");
+            if (own >= 0)
+                CHECK(peercred_process_user_namespace_owner(own, &own_owner) == 0 && owner == own_owner, "owner %u",
+                      owner);
+        }
 
         peercred_credentials now;
         peercred_ucred at_connect;

@@ -17,3 +17,8 @@ npm install --offline --ignore-scripts --no-audit --no-fund --loglevel=error "$t
 node -e "try { require('@peercred/node').read(2147483647) } catch (e) { if (e.code !== 'EBADF') throw e }"
 node --input-type=module -e "import { read } from '@peercred/node'; if (typeof read !== 'function') process.exit(1)"
 echo "bare install: require and import work with node and npm alone"
+# No os or cpu restriction: the install succeeds where there is no binary, and
+# require() too (platform.test.js checks that each function then throws).
+mkdir "$work/elsewhere" && cd "$work/elsewhere" && echo '{"private": true}' > package.json
+npm install --os=darwin --cpu=arm64 --offline --ignore-scripts --no-audit --no-fund --loglevel=error "$tarball"
+echo "bare install: npm install --os=darwin --cpu=arm64 works"

@@ -7,7 +7,7 @@ const readline = require('node:readline');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const peercred = require('@peercred/node');
-const { NOBODY, isRoot, listen, acceptClient, finish, openFds } = require('./helpers.js');
+const { NOBODY, isRoot, qemuCannot, listen, acceptClient, finish, openFds } = require('./helpers.js');
 
 const NO_SESSION = 4294967295;
 
@@ -22,7 +22,9 @@ function pidfdSupported(conn) {
 }
 
 for (const groups of [[4242, 4343], []]) {
-  test(`groups of a peer with ${groups.length} supplementary groups`, { skip: !isRoot && 'setgroups needs root' }, async () => {
+  const skip = (!isRoot && 'setgroups needs root')
+    || (groups.length > 1 && qemuCannot('passes SO_PEERGROUPS through as a 4-byte int option: more than one group ends in ERANGE'));
+  test(`groups of a peer with ${groups.length} supplementary groups`, { skip }, async () => {
     const list = groups.length ? groups.join(',') : '-';
     const wrap = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, groups.length ? `--groups=${list}` : '--clear-groups'];
     const peer = await acceptClient({ wrap });
@@ -51,10 +53,14 @@ test('peer process of a live peer: its own facts', async (t) => {
   assert.strictEqual(live.pid, says.pid);
   assert.strictEqual(live.isAlive(), true);
   assert.strictEqual(live.parentPid(), says.ppid);
-  assert.strictEqual(live.exe(), says.exe);
-  assert.deepStrictEqual(live.cmdline(), says.cmdline);
+  // What the peer says here it read from its own /proc/self, which qemu renders.
+  const emulated = qemuCannot('renders the peer\'s /proc/self (exe, cmdline, start time) unlike the kernel\'s /proc/PID, which names qemu');
+  await t.test('exe, cmdline and start time', { skip: emulated }, () => {
+    assert.strictEqual(live.exe(), says.exe);
+    assert.deepStrictEqual(live.cmdline(), says.cmdline);
+    assert.strictEqual(live.startTime(), says.start);
+  });
   assert.strictEqual(live.sessionId(), says.session === NO_SESSION ? null : says.session);
-  assert.strictEqual(live.startTime(), says.start);
   assert.strictEqual(live.uid(), says.uid);
   assert.strictEqual(live.gid(), says.gid);
   live.close();

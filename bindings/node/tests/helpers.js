@@ -10,6 +10,14 @@ const REPO = process.env.PEERCRED_REPO;
 const cases = JSON.parse(fs.readFileSync(path.join(REPO, 'tests', 'cases.json'), 'utf8'));
 const NOBODY = 65534;
 const isRoot = process.geteuid() === 0;
+// make test-node-arm64 runs this suite with a real arm64 node under qemu-user
+// and names qemu in PEERCRED_UNDER_QEMU: what qemu cannot emulate is skipped
+// there only, with the reason. qemuCannot(what) is that reason, or false.
+const UNDER_QEMU = process.env.PEERCRED_UNDER_QEMU;
+const qemuCannot = (what) => Boolean(UNDER_QEMU) && `${UNDER_QEMU} ${what}`;
+// What is the same on every target and costs minutes under qemu (the stress
+// loops): the host's run checks it. hostOnly(what) is the skip reason, or false.
+const hostOnly = (what) => Boolean(UNDER_QEMU) && `${what}: the host's run checks it, not ${UNDER_QEMU}`;
 
 /** A Unix-socket server in a folder that a client under another uid can reach. */
 async function listen(onConnection, serverOptions = {}) {
@@ -136,4 +144,4 @@ function fixture(name) {
   return given[name];
 }
 
-module.exports = { cases, NOBODY, isRoot, listen, startClient, acceptClient, finish, openFds, sendFrom, tempDir, fixture };
+module.exports = { cases, NOBODY, isRoot, qemuCannot, hostOnly, listen, startClient, acceptClient, finish, openFds, sendFrom, tempDir, fixture };

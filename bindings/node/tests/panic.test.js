@@ -34,7 +34,9 @@ test('a panic becomes an exception', { skip: !faultBuild && 'PEERCRED_FAULT_BUIL
   const installed = path.dirname(require.resolve('@peercred/node/package.json'));
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'peercred-fault-'));
   fs.cpSync(installed, copy, { recursive: true });
-  fs.copyFileSync(faultBuild, path.join(copy, 'peercred.linux-x64-gnu.node'));
+  // Over the binary that the loader picks on this platform.
+  const { file } = require(path.join(installed, 'native.js'));
+  fs.copyFileSync(faultBuild, path.join(copy, path.basename(file)));
   const done = spawnSync(process.execPath, ['-e', CHECK, copy], {
     env: { ...process.env, PEERCRED_FAULT: 'panic' },
     encoding: 'utf8',

@@ -99,3 +99,19 @@ def run_fault_build(tmp_path, code, fault):
 
 def requires_root(what):
     return pytest.mark.skipif(os.geteuid() != 0, reason=f"{what} needs root")
+
+
+# make test-python-arm64 runs this suite with a real arm64 CPython under
+# qemu-user and names qemu in PEERCRED_UNDER_QEMU: what qemu cannot emulate is
+# skipped there only, with the reason.
+UNDER_QEMU = os.environ.get("PEERCRED_UNDER_QEMU")
+
+
+def qemu_cannot(what):
+    return pytest.mark.skipif(bool(UNDER_QEMU), reason=f"{UNDER_QEMU} {what}")
+
+
+# What is the same on every target and costs minutes under qemu (stress loops,
+# stubtest): the host's run checks it.
+def host_only(what):
+    return pytest.mark.skipif(bool(UNDER_QEMU), reason=f"{what}: the host's run checks it, not {UNDER_QEMU}")

@@ -6,9 +6,10 @@ import socket
 import threading
 
 import peercred
-from conftest import peer_connection
+from conftest import host_only, peer_connection
 
 
+@host_only("stress: eight threads while sockets open and close")
 def test_eight_threads_while_sockets_open_and_close():
     stop = threading.Event()
     wrong = []
@@ -44,6 +45,7 @@ def _rss_kib():
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
 
+@host_only("stress: a million reads")
 def test_a_million_reads_do_not_grow_memory():
     with peer_connection() as (conn, _):
         for _ in range(10_000):

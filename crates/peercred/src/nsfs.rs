@@ -59,7 +59,8 @@ pub(crate) fn id(ns: BorrowedFd<'_>, kind: Namespace) -> Result<NamespaceId, Err
 }
 
 /// An ioctl that writes a u64: `None` when the kernel does not know the
-/// request (ENOTTY), else its answer.
+/// request (ENOTTY; ENOSYS where something between us and the kernel does not
+/// pass it on: qemu-user, a seccomp filter), else its answer.
 fn get_u64(ns: BorrowedFd<'_>, request: libc::c_ulong) -> Option<Result<u64, Error>> {
     let mut value = 0u64;
     // SAFETY: the request writes one u64.
@@ -67,7 +68,7 @@ fn get_u64(ns: BorrowedFd<'_>, request: libc::c_ulong) -> Option<Result<u64, Err
         return Some(Ok(value));
     }
     match Error::last_os_error() {
-        Error::Os(libc::ENOTTY) => None,
+        Error::Os(libc::ENOTTY | libc::ENOSYS) => None,
         err => Some(Err(err)),
     }
 }

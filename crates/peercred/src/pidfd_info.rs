@@ -41,7 +41,9 @@ const PIDFD_GET_INFO: libc::c_ulong = (3 << 30) | (64 << 16) | (0xFF << 8) | 11;
 const _: () = assert!(std::mem::size_of::<PidfdInfo>() == 64);
 
 /// `PIDFD_GET_INFO` asking for `mask`: `Ok(None)` where the kernel lacks it
-/// (ENOTTY/EINVAL, also what a descriptor that is not a pidfd answers), the
+/// (ENOTTY/EINVAL, also what a descriptor that is not a pidfd answers; ENOSYS
+/// where something stands between us and the kernel that does not pass the
+/// ioctl on: qemu-user, a seccomp filter), the
 /// kernel's errno otherwise (EREMOTE or ESRCH for a process outside the
 /// caller's PID namespace or reaped, EBADF).
 pub(crate) fn get(pidfd: BorrowedFd<'_>, mask: u64) -> Result<Option<PidfdInfo>, Error> {
@@ -58,7 +60,7 @@ pub(crate) fn get(pidfd: BorrowedFd<'_>, mask: u64) -> Result<Option<PidfdInfo>,
         return Ok(Some(info));
     }
     match Error::last_os_error() {
-        Error::Os(libc::ENOTTY | libc::EINVAL) => Ok(None),
+        Error::Os(libc::ENOTTY | libc::EINVAL | libc::ENOSYS) => Ok(None),
         Error::Os(libc::EBADF) => Err(Error::BadDescriptor),
         err => Err(err),
     }

@@ -54,7 +54,9 @@ pub(crate) fn of_pidfd(pidfd: BorrowedFd<'_>, kind: Namespace) -> Result<Option<
         return Ok(Some(unsafe { OwnedFd::from_raw_fd(fd) }));
     }
     match Error::last_os_error() {
-        Error::Os(libc::ENOTTY) => {
+        // ENOSYS: something between us and the kernel does not pass the
+        // ioctl on (qemu-user, a seccomp filter); /proc still answers.
+        Error::Os(libc::ENOTTY | libc::ENOSYS) => {
             NO_PIDFD_NS.store(true, Ordering::Relaxed);
             Ok(None)
         }
@@ -88,9 +90,10 @@ impl OwnThread {
             return Ok(OwnThread(None));
         }
         // SAFETY: gettid has no preconditions; pidfd_open returns a new
-        // close-on-exec descriptor or -1.
+        // close-on-exec descriptor or -1. The system call, not glibc's
+        // gettid() (2.30): the gnu builds link against glibc 2.17.
         let fd = unsafe {
-            let tid = libc::gettid();
+            let tid = libc::syscall(libc::SYS_gettid) as libc::pid_t;
             libc::syscall(libc::SYS_pidfd_open, tid, libc::O_EXCL) // PIDFD_THREAD
         };
         if fd < 0 {

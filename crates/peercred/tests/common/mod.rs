@@ -102,7 +102,8 @@ unsafe fn with_message<T>(io: impl FnOnce(&mut libc::msghdr) -> T) -> T {
     msg.msg_iov = &mut iov;
     msg.msg_iovlen = 1;
     msg.msg_control = control.as_mut_ptr().cast();
-    msg.msg_controllen = std::mem::size_of_val(&control);
+    // `as _`: socklen_t on musl, size_t on glibc.
+    msg.msg_controllen = std::mem::size_of_val(&control) as _;
     io(&mut msg)
 }
 
@@ -111,11 +112,11 @@ pub fn send_fd(chan: RawFd, fd: RawFd) -> bool {
     // SAFETY: one control message, laid out as cmsg(3) prescribes.
     unsafe {
         with_message(|msg| {
-            msg.msg_controllen = libc::CMSG_SPACE(size_of::<RawFd>() as u32) as usize;
+            msg.msg_controllen = libc::CMSG_SPACE(size_of::<RawFd>() as u32) as _;
             let cmsg = libc::CMSG_FIRSTHDR(msg);
             (*cmsg).cmsg_level = libc::SOL_SOCKET;
             (*cmsg).cmsg_type = libc::SCM_RIGHTS;
-            (*cmsg).cmsg_len = libc::CMSG_LEN(size_of::<RawFd>() as u32) as usize;
+            (*cmsg).cmsg_len = libc::CMSG_LEN(size_of::<RawFd>() as u32) as _;
             std::ptr::write_unaligned(libc::CMSG_DATA(cmsg).cast::<RawFd>(), fd);
             libc::sendmsg(chan, msg, 0) == 1
         })
