@@ -321,13 +321,23 @@ pub fn fixture(name: &str) -> Fixture {
             // run in parallel threads, and a socket another test opens would
             // take a just-closed low number.
             let fd = socket(libc::AF_UNIX, libc::SOCK_STREAM);
-            let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            let mut limit = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
             // SAFETY: getrlimit writes the struct it is given.
-            assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) }, 0);
+            assert_eq!(
+                unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
+                0
+            );
             let high = limit.rlim_cur.saturating_sub(1).min(4000) as libc::c_int;
             // SAFETY: fcntl on a descriptor we own; the copy is closed at once.
             let number = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, high) };
-            assert!(number >= high, "F_DUPFD: {}", std::io::Error::last_os_error());
+            assert!(
+                number >= high,
+                "F_DUPFD: {}",
+                std::io::Error::last_os_error()
+            );
             // SAFETY: `number` is the copy made above, owned by nobody else.
             unsafe { libc::close(number) };
             return Fixture {
