@@ -14,9 +14,10 @@ PYTHON   ?= python3
 VERSION  := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)
 
 include mk/targets.mk
+# Before the suites: their rules name $(AS_OLD_KERNEL) as a prerequisite.
+include mk/oldkernel.mk
 include mk/rust.mk
 include mk/c.mk
-include mk/oldkernel.mk
 include mk/cli.mk
 include mk/cli-static.mk
 include mk/python.mk
