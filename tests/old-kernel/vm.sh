@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command on a REAL Linux 6.1 kernel (Debian 12's own: no SO_PEERPIDFD, no PIDFD_GET_INFO, no
 # PIDFD_GET_*_NAMESPACE) inside a qemu VM, with this machine's root filesystem mounted read-only, /tmp a fresh
-# tmpfs (this machine's /tmp stays readable at /tmp/host), and the command run as root in a chroot of it. Prints
+# tmpfs (this machine's /tmp stays readable at /tmp/host, a checkout below it at its own path), and the command run as root with it as the root (switch_root). Prints
 # the command's output; exits with its status.
 #   vm.sh [--first-without-unix-diag 'SHELL COMMAND'] [--] CMD [ARG...]
 # With --first-without-unix-diag, that shell command runs first, before the unix_diag module is loaded (as on a
@@ -42,6 +42,10 @@ if [[ ! -f $kdir/vmlinuz ]]; then
   cp "$kdir"/x/boot/vmlinuz-* "$kdir/vmlinuz.tmp" && mv "$kdir/vmlinuz.tmp" "$kdir/vmlinuz"
 fi
 
+# The VM's /tmp is its own; a checkout below this machine's /tmp (whose
+# programs and tables the command names by their paths) stays visible there.
+keep=${KEEP:-}
+if [[ -z $keep && $PWD == /tmp/?* ]]; then keep=$PWD; fi
 work=$(mktemp -d /tmp/old-kernel-vm.XXXXXX); trap 'rm -rf "$work"' EXIT
 ir=$work/ir; mkdir -p "$ir"/{bin,proc,sys,dev,mnt,mods}
 cp /bin/busybox "$ir/bin/"
@@ -61,6 +65,7 @@ ifconfig lo 127.0.0.1 up   # the suites use TCP on loopback
 for m in $(for m in "${mods[@]}"; do printf '%s ' "${m##*/}"; done); do insmod /mods/\$m.ko || echo "insmod \$m failed"; done
 mount -t 9p -o trans=virtio,version=9p2000.L,ro host /mnt || { echo "9p mount failed"; poweroff -f; }
 mkdir /hosttmp; mount --bind /mnt/tmp /hosttmp; mount -t tmpfs tmp /mnt/tmp; mkdir /mnt/tmp/host; mount --bind /hosttmp /mnt/tmp/host
+if [ -n "$keep" ]; then mkdir -p "/mnt$keep"; mount --bind "/hosttmp/${keep#/tmp/}" "/mnt$keep"; fi
 mount -t proc proc /mnt/proc; mount -t sysfs sys /mnt/sys; mount -t devtmpfs dev /mnt/dev
 mount -t tmpfs run /mnt/run 2>/dev/null
 mount -t cgroup2 none /mnt/sys/fs/cgroup 2>/dev/null
