@@ -154,8 +154,11 @@ pub fn unix_socket(kind: libc::c_int) -> io::Result<OwnedFd> {
 }
 
 fn set_send_timeout(fd: &OwnedFd, timeout: Duration) -> io::Result<()> {
+    // Saturated at 68 years, which fits every time_t without naming the type
+    // (libc deprecates its alias on musl while musl's time_t changes width).
+    let secs = i32::try_from(timeout.as_secs()).unwrap_or(i32::MAX);
     let tv = libc::timeval {
-        tv_sec: libc::time_t::try_from(timeout.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_sec: secs.into(),
         tv_usec: timeout.subsec_micros().into(),
     };
     // SAFETY: a timeval of the size passed.
